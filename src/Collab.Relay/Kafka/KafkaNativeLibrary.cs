@@ -1,0 +1,3 @@
+namespace Collab.Relay.Kafka;
+/// <summary>Placeholder.</summary>
+public static class KafkaNativeLibrary;
