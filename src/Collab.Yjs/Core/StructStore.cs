@@ -1,0 +1,171 @@
+namespace Collab.Yjs;
+
+/// <summary>Per-client arrays of structs sorted by clock, plus pending (not yet applicable) update data.</summary>
+internal sealed class StructStore
+{
+    public readonly Dictionary<long, List<AbstractStruct>> Clients = [];
+
+    /// <summary>Pending structs (v2 update bytes) and the clocks they wait for.</summary>
+    public PendingStructs? Pending;
+
+    /// <summary>Pending delete set (v2 update bytes with zero structs).</summary>
+    public byte[]? PendingDs;
+
+    public long GetState(long client)
+    {
+        if (!Clients.TryGetValue(client, out var structs))
+        {
+            return 0;
+        }
+
+        var last = structs[^1];
+        return last.Clock + last.Length;
+    }
+
+    public Dictionary<long, long> GetStateVector()
+    {
+        var sv = new Dictionary<long, long>(Clients.Count);
+        foreach (var (client, structs) in Clients)
+        {
+            var last = structs[^1];
+            sv[client] = last.Clock + last.Length;
+        }
+
+        return sv;
+    }
+
+    public void AddStruct(AbstractStruct s)
+    {
+        if (!Clients.TryGetValue(s.Client, out var structs))
+        {
+            structs = [];
+            Clients[s.Client] = structs;
+        }
+        else
+        {
+            var last = structs[^1];
+            if (last.Clock + last.Length != s.Clock)
+            {
+                throw new InvalidOperationException("Struct store integrity violated.");
+            }
+        }
+
+        structs.Add(s);
+    }
+
+    public static int FindIndex(List<AbstractStruct> structs, long clock)
+    {
+        var left = 0;
+        var right = structs.Count - 1;
+        var mid = structs[right];
+        var midClock = mid.Clock;
+        if (midClock == clock)
+        {
+            return right;
+        }
+
+        var midIndex = (int)(clock / (double)(midClock + mid.Length - 1) * right);
+        if (midIndex < 0 || midIndex > right)
+        {
+            midIndex = (left + right) / 2;
+        }
+
+        while (left <= right)
+        {
+            mid = structs[midIndex];
+            midClock = mid.Clock;
+            if (midClock <= clock)
+            {
+                if (clock < midClock + mid.Length)
+                {
+                    return midIndex;
+                }
+
+                left = midIndex + 1;
+            }
+            else
+            {
+                right = midIndex - 1;
+            }
+
+            midIndex = (left + right) / 2;
+        }
+
+        throw new InvalidOperationException($"Clock {clock} not found in struct store.");
+    }
+
+    public AbstractStruct Find(ID id)
+    {
+        var structs = Clients[id.Client];
+        return structs[FindIndex(structs, id.Clock)];
+    }
+
+    public static int FindIndexCleanStart(Transaction transaction, List<AbstractStruct> structs, long clock)
+    {
+        var index = FindIndex(structs, clock);
+        var s = structs[index];
+        if (s.Clock < clock && s is Item item)
+        {
+            structs.Insert(index + 1, Item.Split(transaction, item, (int)(clock - s.Clock)));
+            return index + 1;
+        }
+
+        return index;
+    }
+
+    public AbstractStruct GetItemCleanStart(Transaction transaction, ID id)
+    {
+        var structs = Clients[id.Client];
+        return structs[FindIndexCleanStart(transaction, structs, id.Clock)];
+    }
+
+    public AbstractStruct GetItemCleanEnd(Transaction transaction, ID id)
+    {
+        var structs = Clients[id.Client];
+        var index = FindIndex(structs, id.Clock);
+        var s = structs[index];
+        if (id.Clock != s.Clock + s.Length - 1 && s is Item item)
+        {
+            structs.Insert(index + 1, Item.Split(transaction, item, (int)(id.Clock - s.Clock + 1)));
+        }
+
+        return s;
+    }
+
+    public void ReplaceStruct(AbstractStruct s, AbstractStruct replacement)
+    {
+        var structs = Clients[s.Client];
+        structs[FindIndex(structs, s.Clock)] = replacement;
+    }
+
+    /// <summary>yjs <c>iterateStructs</c>: visits the structs covering [clockStart, clockStart+len), splitting at the edges.</summary>
+    public static void IterateStructs(Transaction transaction, List<AbstractStruct> structs, long clockStart, long len, Action<AbstractStruct> f)
+    {
+        if (len == 0)
+        {
+            return;
+        }
+
+        var clockEnd = clockStart + len;
+        var index = FindIndexCleanStart(transaction, structs, clockStart);
+        AbstractStruct s;
+        do
+        {
+            s = structs[index++];
+            if (clockEnd < s.Clock + s.Length)
+            {
+                FindIndexCleanStart(transaction, structs, clockEnd);
+            }
+
+            f(s);
+        }
+        while (index < structs.Count && structs[index].Clock < clockEnd);
+    }
+}
+
+/// <summary>Pending structs of a struct store.</summary>
+internal sealed class PendingStructs(Dictionary<long, long> missing, byte[] update)
+{
+    public Dictionary<long, long> Missing = missing;
+    public byte[] Update = update;
+}

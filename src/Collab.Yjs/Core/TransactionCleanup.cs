@@ -1,0 +1,224 @@
+namespace Collab.Yjs;
+
+/// <summary>The end-of-transaction work of yjs (<c>cleanupTransactions</c>): observers, GC, merging, update events.</summary>
+internal static class TransactionCleanup
+{
+    public static void Run(List<Transaction> cleanups)
+    {
+        for (var i = 0; i < cleanups.Count; i++)
+        {
+            CleanupOne(cleanups[i]);
+        }
+
+        cleanups.Clear();
+    }
+
+    private static void CleanupOne(Transaction transaction)
+    {
+        var doc = transaction.Doc;
+        var store = doc.Store;
+        var ds = transaction.DeleteSet;
+        try
+        {
+            ds.SortAndMerge();
+            transaction.AfterStateInternal = store.GetStateVector();
+            CallObservers(transaction);
+        }
+        finally
+        {
+            if (doc.Gc)
+            {
+                TryGcDeleteSet(ds, store, doc.GcFilter);
+            }
+
+            TryMergeDeleteSet(ds, store);
+            MergeNewStructs(transaction, store);
+            MergeSplitStructs(transaction, store);
+            if (!transaction.Local
+                && transaction.AfterStateInternal.TryGetValue(doc.ClientId, out var after)
+                && after != transaction.BeforeStateOf(doc.ClientId))
+            {
+                doc.ClientId = Doc.GenerateClientId();
+            }
+
+            if (doc.HasUpdateHandlers && transaction.HasChanges())
+            {
+                var encoder = new UpdateEncoderV1();
+                UpdateWriter.WriteTransactionUpdate(encoder, transaction);
+                doc.RaiseUpdate(encoder.ToArray(), transaction);
+            }
+
+            if (doc.HasUpdateV2Handlers && transaction.HasChanges())
+            {
+                var encoder = new UpdateEncoderV2();
+                UpdateWriter.WriteTransactionUpdate(encoder, transaction);
+                doc.RaiseUpdateV2(encoder.ToArray(), transaction);
+            }
+
+            if (transaction.SubdocsAdded.Count > 0 || transaction.SubdocsRemoved.Count > 0 || transaction.SubdocsLoaded.Count > 0)
+            {
+                foreach (var sub in transaction.SubdocsAdded)
+                {
+                    sub.ClientId = doc.ClientId;
+                    doc.Subdocs.Add(sub);
+                }
+
+                foreach (var sub in transaction.SubdocsRemoved)
+                {
+                    doc.Subdocs.Remove(sub);
+                }
+
+                doc.RaiseSubdocs(new SubdocsEventArgs([.. transaction.SubdocsAdded], [.. transaction.SubdocsRemoved], [.. transaction.SubdocsLoaded]));
+                foreach (var sub in transaction.SubdocsRemoved.ToList())
+                {
+                    sub.Destroy();
+                }
+            }
+        }
+    }
+
+    private static void CallObservers(Transaction transaction)
+    {
+        var doc = transaction.Doc;
+        foreach (var type in transaction.ChangedOrder)
+        {
+            if (transaction.Changed.TryGetValue(type, out var subs) && (type.Item is null || !type.Item.Deleted))
+            {
+                type.CallObserver(transaction, subs);
+            }
+        }
+
+        foreach (var type in transaction.ChangedParentOrder)
+        {
+            if (type.HasDeepObservers && (type.Item is null || !type.Item.Deleted))
+            {
+                var events = transaction.ChangedParentTypes[type]
+                    .Where(e => e.Target.Item is null || !e.Target.Item.Deleted)
+                    .ToList();
+                foreach (var e in events)
+                {
+                    e.CurrentTarget = type;
+                }
+
+                events.Sort((a, b) => a.Path.Count.CompareTo(b.Path.Count));
+                type.CallDeepObservers(events, transaction);
+            }
+        }
+
+        doc.RaiseAfterTransaction(transaction);
+        if (transaction.NeedFormattingCleanup)
+        {
+            TextFormatting.CleanupAfterTransaction(transaction);
+        }
+    }
+
+    private static void TryGcDeleteSet(DeleteSet ds, StructStore store, Func<object, bool>? gcFilter)
+    {
+        foreach (var (client, deleteItems) in ds.Clients)
+        {
+            var structs = store.Clients[client];
+            for (var di = deleteItems.Count - 1; di >= 0; di--)
+            {
+                var deleteItem = deleteItems[di];
+                var end = deleteItem.Clock + deleteItem.Length;
+                for (var si = StructStore.FindIndex(structs, deleteItem.Clock); si < structs.Count; si++)
+                {
+                    var s = structs[si];
+                    if (s.Clock >= end)
+                    {
+                        break;
+                    }
+
+                    if (s is Item item && item.Deleted && !item.Keep && (gcFilter is null || gcFilter(item)))
+                    {
+                        item.Gc(store, false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void TryMergeDeleteSet(DeleteSet ds, StructStore store)
+    {
+        foreach (var (client, deleteItems) in ds.Clients)
+        {
+            var structs = store.Clients[client];
+            for (var di = deleteItems.Count - 1; di >= 0; di--)
+            {
+                var deleteItem = deleteItems[di];
+                var mostRight = Math.Min(structs.Count - 1, 1 + StructStore.FindIndex(structs, deleteItem.Clock + deleteItem.Length - 1));
+                for (var si = mostRight; si > 0 && structs[si].Clock >= deleteItem.Clock;)
+                {
+                    si -= 1 + TryToMergeWithLefts(structs, si);
+                }
+            }
+        }
+    }
+
+    private static void MergeNewStructs(Transaction transaction, StructStore store)
+    {
+        foreach (var (client, clock) in transaction.AfterStateInternal)
+        {
+            var beforeClock = transaction.BeforeStateOf(client);
+            if (beforeClock != clock)
+            {
+                var structs = store.Clients[client];
+                var firstChangePos = Math.Max(StructStore.FindIndex(structs, beforeClock), 1);
+                for (var i = structs.Count - 1; i >= firstChangePos;)
+                {
+                    i -= 1 + TryToMergeWithLefts(structs, i);
+                }
+            }
+        }
+    }
+
+    private static void MergeSplitStructs(Transaction transaction, StructStore store)
+    {
+        var mergeStructs = transaction.MergeStructs;
+        for (var i = mergeStructs.Count - 1; i >= 0; i--)
+        {
+            var s = mergeStructs[i];
+            var structs = store.Clients[s.Client];
+            var pos = StructStore.FindIndex(structs, s.Clock);
+            if (pos + 1 < structs.Count && TryToMergeWithLefts(structs, pos + 1) > 1)
+            {
+                continue;
+            }
+
+            if (pos > 0)
+            {
+                TryToMergeWithLefts(structs, pos);
+            }
+        }
+    }
+
+    internal static int TryToMergeWithLefts(List<AbstractStruct> structs, int pos)
+    {
+        var i = pos;
+        for (; i > 0; i--)
+        {
+            var right = structs[i];
+            var left = structs[i - 1];
+            if (left.Deleted == right.Deleted && left.GetType() == right.GetType() && left.MergeWith(right))
+            {
+                if (right is Item ri && ri.ParentSub is not null
+                    && ri.Parent!.Map.TryGetValue(ri.ParentSub, out var current) && current == ri)
+                {
+                    ri.Parent.Map[ri.ParentSub] = (Item)left;
+                }
+
+                continue;
+            }
+
+            break;
+        }
+
+        var merged = pos - i;
+        if (merged > 0)
+        {
+            structs.RemoveRange(pos + 1 - merged, merged);
+        }
+
+        return merged;
+    }
+}

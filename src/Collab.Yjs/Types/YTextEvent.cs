@@ -1,0 +1,10 @@
+namespace Collab.Yjs;
+
+/// <summary>Event of a <see cref="YText"/> change.</summary>
+public sealed class YTextEvent : YEvent
+{
+    internal YTextEvent(YText target, Transaction transaction, HashSet<string?> subs)
+        : base(target, transaction, subs)
+    {
+    }
+}
