@@ -135,6 +135,11 @@ internal static class UpdateIntegrator
         {
             var clockEnd = clock + len;
             var state = store.GetState(client);
+            if (len == 0)
+            {
+                continue;
+            }
+
             if (clock < state)
             {
                 if (state < clockEnd)
@@ -182,6 +187,14 @@ internal static class UpdateIntegrator
         if (unapplied is null)
         {
             return null;
+        }
+
+        foreach (var list in unapplied.Clients.Values)
+        {
+            // yjs writes the ranges in read order; sorting keeps malformed (unsorted) input encodable.
+            var sorted = list.OrderBy(static d => d.Clock).ToList();
+            list.Clear();
+            list.AddRange(sorted);
         }
 
         var encoder = new UpdateEncoderV2();

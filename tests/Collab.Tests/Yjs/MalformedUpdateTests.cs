@@ -1,0 +1,178 @@
+using Collab.Yjs;
+using Collab.Yjs.Lib0;
+
+namespace Collab.Tests.Yjs;
+
+public class MalformedUpdateTests
+{
+    private static readonly string[] SampleFiles =
+    [
+        "text/07-text-multi-op-transaction.json",
+        "content/01-content-any-edge-values.json",
+        "content/05-content-types-all-refs.json",
+        "content/06-content-subdocuments.json",
+        "xml/01-xml-elements-attributes-text.json",
+        "richtext/01-richtext-format-basic.json",
+        "pending/05-pending-duplicates-and-full-states.json",
+    ];
+
+    private static IEnumerable<(byte[] Base, byte[] Update, bool V2, string Label)> Samples()
+    {
+        foreach (var file in SampleFiles)
+        {
+            var v = VectorFiles.Load(file);
+            var updates = v.List("updates").Cast<JsObject>().ToList();
+            var full = v.Obj("expected").B64("stateAsUpdate");
+            var fullV2 = v.Obj("expected").Has("stateAsUpdateV2") ? v.Obj("expected").B64("stateAsUpdateV2") : null;
+            var baseUpdate = updates[0].B64("v1");
+            yield return (baseUpdate, full, false, file + " full");
+            if (fullV2 is not null)
+            {
+                yield return (baseUpdate, fullV2, true, file + " full v2");
+            }
+
+            if (updates.Count > 1)
+            {
+                yield return (baseUpdate, updates[^1].B64("v1"), false, file + " last");
+            }
+        }
+    }
+
+    private static Doc NewDoc(byte[] baseUpdate)
+    {
+        var doc = new Doc(new DocOptions { ClientId = 424242 });
+        doc.ApplyUpdate(baseUpdate);
+        return doc;
+    }
+
+    private static void ApplyExpectingCleanFailure(Doc doc, byte[] update, bool v2, string label)
+    {
+        var before = doc.EncodeStateAsUpdate();
+        var svBefore = doc.EncodeStateVector();
+        var events = 0;
+        void Handler(object? s, UpdateEventArgs e) => events++;
+        doc.Update += Handler;
+        try
+        {
+            if (v2)
+            {
+                doc.ApplyUpdateV2(update);
+            }
+            else
+            {
+                doc.ApplyUpdate(update);
+            }
+
+            doc.EncodeStateAsUpdate();
+            doc.EncodeStateAsUpdateV2();
+        }
+        catch (YjsDecodingException)
+        {
+            Assert.True(before.AsSpan().SequenceEqual(doc.EncodeStateAsUpdate()), label + ": document changed after a rejected update");
+            Assert.True(svBefore.AsSpan().SequenceEqual(doc.EncodeStateVector()), label);
+            Assert.Equal(0, events);
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"{label}: {Convert.ToHexStringLower(update)} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+        }
+        finally
+        {
+            doc.Update -= Handler;
+        }
+    }
+
+    [Fact]
+    public void EveryTruncationIsRejectedOrAppliedWithoutCorruption()
+    {
+        foreach (var (baseUpdate, update, v2, label) in Samples())
+        {
+            for (var len = 0; len < update.Length; len++)
+            {
+                ApplyExpectingCleanFailure(NewDoc(baseUpdate), update[..len], v2, $"{label} truncated to {len}");
+            }
+        }
+    }
+
+    [Fact]
+    public void RandomByteCorruptionNeverCrashesOrHalfApplies()
+    {
+        var random = new Random(1234);
+        foreach (var (baseUpdate, update, v2, label) in Samples())
+        {
+            for (var trial = 0; trial < 300; trial++)
+            {
+                var copy = (byte[])update.Clone();
+                var flips = 1 + random.Next(3);
+                for (var f = 0; f < flips; f++)
+                {
+                    copy[random.Next(copy.Length)] = (byte)random.Next(256);
+                }
+
+                ApplyExpectingCleanFailure(NewDoc(baseUpdate), copy, v2, $"{label} corrupted #{trial}");
+            }
+        }
+    }
+
+    [Fact]
+    public void RandomBytesAreRejectedCleanly()
+    {
+        var random = new Random(99);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var bytes = new byte[random.Next(1, 64)];
+            random.NextBytes(bytes);
+            ApplyExpectingCleanFailure(new Doc(new DocOptions { ClientId = 1 }), bytes, trial % 2 == 0, $"random #{trial}");
+        }
+    }
+
+    [Theory]
+    [InlineData("01ffffffff0f0100")]
+    [InlineData("0101010004ffffffff0f")]
+    [InlineData("010101000401ffffffff0f")]
+    [InlineData("0101010008010374787401ffffffff0f")]
+    [InlineData("01ffffffffffffff7f0100")]
+    public void HugeCountsAndLengthsAreRejectedWithoutAllocating(string hex)
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        Assert.Throws<YjsDecodingException>(() => doc.ApplyUpdate(Convert.FromHexString(hex)));
+        Assert.Equal([0], doc.EncodeStateVector());
+    }
+
+    [Fact]
+    public void InvalidUtf8InAStringIsRejected()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        Assert.Throws<YjsDecodingException>(() => doc.ApplyUpdate(Convert.FromHexString("010101000401036463630280ff00")));
+        Assert.Equal([0], doc.EncodeStateVector());
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(15)]
+    [InlineData(31)]
+    public void UnknownContentRefsAreRejected(int contentRef)
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        var update = new byte[] { 1, 1, 1, 0, (byte)contentRef, 1, 1, 0x74, 0, 0, 0 };
+        Assert.Throws<YjsDecodingException>(() => doc.ApplyUpdate(update));
+        Assert.Equal([0], doc.EncodeStateVector());
+    }
+
+    [Fact]
+    public void AFailingUpdateAfterAValidPrefixLeavesTheDocumentUntouched()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 7 });
+        doc.GetText("t").Insert(0, "hello");
+        var before = doc.EncodeStateAsUpdate();
+        var other = new Doc(new DocOptions { ClientId = 8 });
+        other.ApplyUpdate(before);
+        other.GetText("t").Insert(5, " world");
+        var update = other.EncodeStateAsUpdate(doc.EncodeStateVector());
+        Assert.Throws<YjsDecodingException>(() => doc.ApplyUpdate(update[..^1]));
+        Assert.Equal("hello", doc.GetText("t").ToString());
+        Assert.Equal(before, doc.EncodeStateAsUpdate());
+        doc.ApplyUpdate(update);
+        Assert.Equal("hello world", doc.GetText("t").ToString());
+    }
+}
