@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Collab.Relay.Kafka;
 
 namespace Collab.KafkaTestCluster;
 
@@ -32,10 +33,11 @@ public sealed class MockKafkaCluster : IDisposable
     public int BrokerCount { get; }
 
     /// <summary>Starts a cluster with <paramref name="brokerCount"/> brokers on free loopback ports.</summary>
-    /// <exception cref="Relay.Kafka.KafkaNativeLibraryNotFoundException">librdkafka is not installed.</exception>
+    /// <exception cref="KafkaNativeLibraryNotFoundException">librdkafka is not installed.</exception>
     public static MockKafkaCluster Start(int brokerCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
+        KafkaNativeLibrary.EnsureLoaded();
         LibRdKafkaMock.Initialize();
 
         var error = new byte[512];

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+
+namespace Collab.Tests.Support;
+
+/// <summary>
+/// A process a test starts: its output lines are readable as they come, and disposing it ends the process
+/// (and only it, by PID) if it is still running.
+/// </summary>
+internal sealed partial class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _transcript = [];
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Transcript
+    {
+        get
+        {
+            lock (_transcript)
+            {
+                return string.Join('\n', _transcript);
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet {assembly}</c> from the test's output folder.</summary>
+    public static ChildProcess StartDotnet(string assemblyFileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assemblyFileName));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyFileName}"));
+    }
+
+    /// <summary>Waits for the first output line that starts with <paramref name="prefix"/> and returns the rest.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await foreach (var line in _lines.Reader.ReadAllAsync(cts.Token))
+            {
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line[prefix.Length..];
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"no line starting with '{prefix}' within {timeout}; output so far:\n{Transcript}");
+    }
+
+    /// <summary>Sends SIGTERM (a graceful stop request) and waits for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _ = Kill(_process.Id, SigTerm);
+        return await WaitForExitAsync(timeout, cancellationToken);
+    }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_transcript)
+        {
+            _transcript.Add(line);
+        }
+
+        _lines.Writer.TryWrite(line);
+    }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
