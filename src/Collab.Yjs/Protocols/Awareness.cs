@@ -44,6 +44,14 @@ public sealed class Awareness : IDisposable
         _checkTimer = _time.CreateTimer(static s => ((Awareness)s!).CheckOutdated(), this, period, period);
     }
 
+    /// <summary>Creates the awareness of a document's client (its <see cref="Doc.ClientId"/>), like y-protocols' <c>new Awareness(doc)</c>.</summary>
+    /// <param name="doc">The document.</param>
+    /// <param name="timeProvider">Clock and timers; <see cref="TimeProvider.System"/> when null.</param>
+    public Awareness(Doc doc, TimeProvider? timeProvider = null)
+        : this((ulong)(doc ?? throw new ArgumentNullException(nameof(doc))).ClientId, timeProvider)
+    {
+    }
+
     /// <summary>Raised when clients were added or removed or their state changed deeply (y-protocols <c>change</c>).</summary>
     public event EventHandler<AwarenessChangeEventArgs>? Change;
 
