@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 export COLLAB_CONFIGURATION="${COLLAB_CONFIGURATION:-Release}"
 scripts/setup.sh
 printf '\n== Starting Collab.SyncServer\n'
-exec dotnet run --project src/Collab.SyncServer -c "$COLLAB_CONFIGURATION" --no-build -- "$@"
+# The built server runs directly (not under `dotnet run`) so SIGTERM reaches it and it shuts down gracefully.
+exec dotnet "src/Collab.SyncServer/bin/$COLLAB_CONFIGURATION/net10.0/Collab.SyncServer.dll" --contentRoot src/Collab.SyncServer "$@"

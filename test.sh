@@ -10,5 +10,4 @@ scripts/setup.sh
 printf '\n== Running the tests\n'
 dotnet test Collab.sln -c "$COLLAB_CONFIGURATION" --no-build -nologo \
   --blame-hang-timeout 10m \
-  --logger "console;verbosity=normal" \
   "$@"
