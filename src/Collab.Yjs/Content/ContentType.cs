@@ -42,7 +42,7 @@ internal sealed class ContentType(AbstractType type) : AbstractContent
             }
         }
 
-        transaction.Changed.Remove(Type);
+        transaction.RemoveChanged(Type);
     }
 
     public override void Gc(StructStore store)

@@ -139,8 +139,13 @@ internal sealed class DeleteSet
         }
     }
 
-    public static long[] SortedClientsDescending(IEnumerable<long> clients)
+    public static long[] SortedClientsDescending(Dictionary<long, List<DeleteItem>>.KeyCollection clients)
     {
+        if (clients.Count == 0)
+        {
+            return [];
+        }
+
         var arr = clients.ToArray();
         Array.Sort(arr);
         Array.Reverse(arr);

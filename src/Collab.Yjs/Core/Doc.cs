@@ -33,6 +33,7 @@ public sealed partial class Doc
     internal readonly List<Transaction> TransactionCleanups = [];
     internal readonly HashSet<Item> ConflictingScratch = new(ReferenceEqualityComparer.Instance);
     internal readonly HashSet<Item> BeforeOriginScratch = new(ReferenceEqualityComparer.Instance);
+    internal readonly UpdateEncoderV1 UpdateEncoderCache = new();
     internal Transaction? CurrentTransaction;
     internal Item? Item;
 

@@ -3,7 +3,7 @@ namespace Collab.Yjs;
 /// <summary>Per-client arrays of structs sorted by clock, plus pending (not yet applicable) update data.</summary>
 internal sealed class StructStore
 {
-    public readonly Dictionary<long, List<AbstractStruct>> Clients = [];
+    public readonly Dictionary<long, StructList> Clients = [];
 
     /// <summary>Pending structs (v2 update bytes) and the clocks they wait for.</summary>
     public PendingStructs? Pending;
@@ -18,7 +18,7 @@ internal sealed class StructStore
             return 0;
         }
 
-        var last = structs[^1];
+        var last = structs.Last;
         return last.Clock + last.Length;
     }
 
@@ -27,8 +27,20 @@ internal sealed class StructStore
         var sv = new Dictionary<long, long>(Clients.Count);
         foreach (var (client, structs) in Clients)
         {
-            var last = structs[^1];
+            var last = structs.Last;
             sv[client] = last.Clock + last.Length;
+        }
+
+        return sv;
+    }
+
+    public ClockMap GetClockMap()
+    {
+        var sv = new ClockMap(Clients.Count);
+        foreach (var (client, structs) in Clients)
+        {
+            var last = structs.Last;
+            sv.Add(client, last.Clock + last.Length);
         }
 
         return sv;
@@ -38,12 +50,12 @@ internal sealed class StructStore
     {
         if (!Clients.TryGetValue(s.Client, out var structs))
         {
-            structs = [];
+            structs = new StructList();
             Clients[s.Client] = structs;
         }
         else
         {
-            var last = structs[^1];
+            var last = structs.Last;
             if (last.Clock + last.Length != s.Clock)
             {
                 throw new InvalidOperationException("Struct store integrity violated.");
@@ -53,7 +65,7 @@ internal sealed class StructStore
         structs.Add(s);
     }
 
-    public static int FindIndex(List<AbstractStruct> structs, long clock)
+    public static int FindIndex(StructList structs, long clock)
     {
         var left = 0;
         var right = structs.Count - 1;
@@ -100,7 +112,7 @@ internal sealed class StructStore
         return structs[FindIndex(structs, id.Clock)];
     }
 
-    public static int FindIndexCleanStart(Transaction transaction, List<AbstractStruct> structs, long clock)
+    public static int FindIndexCleanStart(Transaction transaction, StructList structs, long clock)
     {
         var index = FindIndex(structs, clock);
         var s = structs[index];
@@ -139,7 +151,7 @@ internal sealed class StructStore
     }
 
     /// <summary>yjs <c>iterateStructs</c>: visits the structs covering [clockStart, clockStart+len), splitting at the edges.</summary>
-    public static void IterateStructs(Transaction transaction, List<AbstractStruct> structs, long clockStart, long len, Action<AbstractStruct> f)
+    public static void IterateStructs(Transaction transaction, StructList structs, long clockStart, long len, Action<AbstractStruct> f)
     {
         if (len == 0)
         {

@@ -9,23 +9,23 @@ namespace Collab.Yjs;
 public sealed class Transaction
 {
     internal readonly DeleteSet DeleteSet = new();
-    internal readonly List<Item> MergeStructs = [];
-    internal readonly Dictionary<AbstractType, HashSet<string?>> Changed = new(ReferenceEqualityComparer.Instance);
-    internal readonly List<AbstractType> ChangedOrder = [];
-    internal readonly Dictionary<AbstractType, List<YEvent>> ChangedParentTypes = new(ReferenceEqualityComparer.Instance);
-    internal readonly List<AbstractType> ChangedParentOrder = [];
-    internal readonly HashSet<Doc> SubdocsAdded = new(ReferenceEqualityComparer.Instance);
-    internal readonly HashSet<Doc> SubdocsRemoved = new(ReferenceEqualityComparer.Instance);
-    internal readonly HashSet<Doc> SubdocsLoaded = new(ReferenceEqualityComparer.Instance);
+    internal readonly List<ChangedKeys> ChangedList = [];
+    private Dictionary<AbstractType, ChangedKeys>? _changedIndex;
     internal bool NeedFormattingCleanup;
-    private Dictionary<long, long> _afterState = [];
+    private List<Item>? _mergeStructs;
+    private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
+    private List<AbstractType>? _changedParentOrder;
+    private HashSet<Doc>? _subdocsAdded;
+    private HashSet<Doc>? _subdocsRemoved;
+    private HashSet<Doc>? _subdocsLoaded;
+    private ClockMap? _afterState;
 
     internal Transaction(Doc doc, object? origin, bool local)
     {
         Doc = doc;
         Origin = origin;
         Local = local;
-        BeforeStateInternal = doc.Store.GetStateVector();
+        BeforeStateInternal = doc.Store.GetClockMap();
     }
 
     /// <summary>The document.</summary>
@@ -37,17 +37,17 @@ public sealed class Transaction
     /// <summary>False for transactions that applied a remote update; true for local edits.</summary>
     public bool Local { get; internal set; }
 
-    internal Dictionary<long, long> BeforeStateInternal { get; }
+    internal ClockMap BeforeStateInternal { get; }
 
     /// <summary>State vector (client → clock) at the start of the transaction.</summary>
     public IReadOnlyDictionary<long, long> BeforeState => BeforeStateInternal;
 
     /// <summary>State vector at the end of the transaction (available from the observer phase on).</summary>
-    public IReadOnlyDictionary<long, long> AfterState => _afterState;
+    public IReadOnlyDictionary<long, long> AfterState => AfterStateInternal;
 
-    internal Dictionary<long, long> AfterStateInternal
+    internal ClockMap AfterStateInternal
     {
-        get => _afterState;
+        get => _afterState ??= new ClockMap(0);
         set => _afterState = value;
     }
 
@@ -72,11 +72,11 @@ public sealed class Transaction
         get
         {
             var result = new List<(AbstractType, IReadOnlyCollection<string?>)>();
-            foreach (var t in ChangedOrder)
+            foreach (var c in ChangedList)
             {
-                if (Changed.TryGetValue(t, out var keys))
+                if (!c.Removed)
                 {
-                    result.Add((t, keys));
+                    result.Add((c.Type, c));
                 }
             }
 
@@ -84,26 +84,87 @@ public sealed class Transaction
         }
     }
 
+    internal List<Item> MergeStructs => _mergeStructs ??= [];
+
+    internal List<Item>? MergeStructsOrNull => _mergeStructs;
+
+    internal Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
+
+    internal List<AbstractType> ChangedParentOrder => _changedParentOrder ??= [];
+
+    internal IReadOnlyList<AbstractType> ChangedParentOrderOrEmpty => _changedParentOrder ?? (IReadOnlyList<AbstractType>)[];
+
+    internal HashSet<Doc> SubdocsAdded => _subdocsAdded ??= new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsRemoved => _subdocsRemoved ??= new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsLoaded => _subdocsLoaded ??= new(ReferenceEqualityComparer.Instance);
+
+    internal bool HasSubdocChanges => (_subdocsAdded?.Count ?? 0) > 0 || (_subdocsRemoved?.Count ?? 0) > 0 || (_subdocsLoaded?.Count ?? 0) > 0;
+
     /// <summary>Reusable sets for YATA conflict resolution (avoids allocations per integration).</summary>
     internal HashSet<Item> ConflictingScratch => Doc.ConflictingScratch;
 
     internal HashSet<Item> BeforeOriginScratch => Doc.BeforeOriginScratch;
 
-    internal long BeforeStateOf(long client) => BeforeStateInternal.TryGetValue(client, out var c) ? c : 0;
+    internal long BeforeStateOf(long client) => BeforeStateInternal.Get(client);
 
     internal void AddChangedType(AbstractType type, string? parentSub)
     {
         var item = type.Item;
         if (item is null || (item.Clock < BeforeStateOf(item.Client) && !item.Deleted))
         {
-            if (!Changed.TryGetValue(type, out var set))
+            var entry = FindChanged(type);
+            if (entry is null || entry.Removed)
             {
-                set = [];
-                Changed[type] = set;
-                ChangedOrder.Add(type);
+                entry = new ChangedKeys(type);
+                ChangedList.Add(entry);
+                if (_changedIndex is not null)
+                {
+                    _changedIndex[type] = entry;
+                }
+                else if (ChangedList.Count > 8)
+                {
+                    _changedIndex = new(ReferenceEqualityComparer.Instance);
+                    foreach (var c in ChangedList)
+                    {
+                        if (!c.Removed)
+                        {
+                            _changedIndex[c.Type] = c;
+                        }
+                    }
+                }
             }
 
-            set.Add(parentSub);
+            entry.Add(parentSub);
+        }
+    }
+
+    internal ChangedKeys? FindChanged(AbstractType type)
+    {
+        if (_changedIndex is not null)
+        {
+            return _changedIndex.TryGetValue(type, out var e) ? e : null;
+        }
+
+        for (var i = ChangedList.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(ChangedList[i].Type, type))
+            {
+                return ChangedList[i];
+            }
+        }
+
+        return null;
+    }
+
+    internal void RemoveChanged(AbstractType type)
+    {
+        var e = FindChanged(type);
+        if (e is not null)
+        {
+            e.Removed = true;
+            _changedIndex?.Remove(type);
         }
     }
 
@@ -114,9 +175,10 @@ public sealed class Transaction
             return true;
         }
 
-        foreach (var (client, clock) in _afterState)
+        var after = AfterStateInternal;
+        for (var i = 0; i < after.Count; i++)
         {
-            if (!BeforeStateInternal.TryGetValue(client, out var before) || before != clock)
+            if (!BeforeStateInternal.TryGetValue(after.KeyAt(i), out var before) || before != after.ValueAt(i))
             {
                 return true;
             }

@@ -21,7 +21,7 @@ internal static class TransactionCleanup
         try
         {
             ds.SortAndMerge();
-            transaction.AfterStateInternal = store.GetStateVector();
+            transaction.AfterStateInternal = store.GetClockMap();
             CallObservers(transaction);
         }
         finally
@@ -43,9 +43,12 @@ internal static class TransactionCleanup
 
             if (doc.HasUpdateHandlers && transaction.HasChanges())
             {
-                var encoder = new UpdateEncoderV1();
+                var encoder = doc.UpdateEncoderCache;
+                encoder.Reset();
                 UpdateWriter.WriteTransactionUpdate(encoder, transaction);
-                doc.RaiseUpdate(encoder.ToArray(), transaction);
+                var bytes = encoder.ToArray();
+                encoder.Reset();
+                doc.RaiseUpdate(bytes, transaction);
             }
 
             if (doc.HasUpdateV2Handlers && transaction.HasChanges())
@@ -55,7 +58,7 @@ internal static class TransactionCleanup
                 doc.RaiseUpdateV2(encoder.ToArray(), transaction);
             }
 
-            if (transaction.SubdocsAdded.Count > 0 || transaction.SubdocsRemoved.Count > 0 || transaction.SubdocsLoaded.Count > 0)
+            if (transaction.HasSubdocChanges)
             {
                 foreach (var sub in transaction.SubdocsAdded)
                 {
@@ -80,15 +83,17 @@ internal static class TransactionCleanup
     private static void CallObservers(Transaction transaction)
     {
         var doc = transaction.Doc;
-        foreach (var type in transaction.ChangedOrder)
+        for (var i = 0; i < transaction.ChangedList.Count; i++)
         {
-            if (transaction.Changed.TryGetValue(type, out var subs) && (type.Item is null || !type.Item.Deleted))
+            var subs = transaction.ChangedList[i];
+            var type = subs.Type;
+            if (!subs.Removed && (type.Item is null || !type.Item.Deleted))
             {
                 type.CallObserver(transaction, subs);
             }
         }
 
-        foreach (var type in transaction.ChangedParentOrder)
+        foreach (var type in transaction.ChangedParentOrderOrEmpty)
         {
             if (type.HasDeepObservers && (type.Item is null || !type.Item.Deleted))
             {
@@ -157,8 +162,11 @@ internal static class TransactionCleanup
 
     private static void MergeNewStructs(Transaction transaction, StructStore store)
     {
-        foreach (var (client, clock) in transaction.AfterStateInternal)
+        var afterState = transaction.AfterStateInternal;
+        for (var k = 0; k < afterState.Count; k++)
         {
+            var client = afterState.KeyAt(k);
+            var clock = afterState.ValueAt(k);
             var beforeClock = transaction.BeforeStateOf(client);
             if (beforeClock != clock)
             {
@@ -174,7 +182,12 @@ internal static class TransactionCleanup
 
     private static void MergeSplitStructs(Transaction transaction, StructStore store)
     {
-        var mergeStructs = transaction.MergeStructs;
+        var mergeStructs = transaction.MergeStructsOrNull;
+        if (mergeStructs is null)
+        {
+            return;
+        }
+
         for (var i = mergeStructs.Count - 1; i >= 0; i--)
         {
             var s = mergeStructs[i];
@@ -192,7 +205,7 @@ internal static class TransactionCleanup
         }
     }
 
-    internal static int TryToMergeWithLefts(List<AbstractStruct> structs, int pos)
+    internal static int TryToMergeWithLefts(StructList structs, int pos)
     {
         var i = pos;
         for (; i > 0; i--)

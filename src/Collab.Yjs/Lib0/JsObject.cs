@@ -9,10 +9,13 @@ namespace Collab.Yjs.Lib0;
 /// </summary>
 public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
 {
-    private readonly List<KeyValuePair<string, object?>> _entries = [];
+    private static readonly List<KeyValuePair<string, object?>> Empty = [];
+    private List<KeyValuePair<string, object?>>? _list;
+
+    private List<KeyValuePair<string, object?>> _entries => _list ?? Empty;
 
     /// <summary>Number of properties.</summary>
-    public int Count => _entries.Count;
+    public int Count => _list?.Count ?? 0;
 
     /// <summary>Gets or sets a property. Getting a missing key returns <see cref="JsUndefined.Value"/>.</summary>
     /// <param name="key">The property name.</param>
@@ -43,23 +46,24 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
         var i = IndexOf(key);
         if (i >= 0)
         {
-            _entries[i] = new(key, value);
+            _list![i] = new(key, value);
             return;
         }
 
+        _list ??= [];
         if (TryArrayIndex(key, out var idx))
         {
             var pos = 0;
-            while (pos < _entries.Count && TryArrayIndex(_entries[pos].Key, out var other) && other < idx)
+            while (pos < _list.Count && TryArrayIndex(_list[pos].Key, out var other) && other < idx)
             {
                 pos++;
             }
 
-            _entries.Insert(pos, new(key, value));
+            _list.Insert(pos, new(key, value));
         }
         else
         {
-            _entries.Add(new(key, value));
+            _list.Add(new(key, value));
         }
     }
 
@@ -95,7 +99,7 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
             return false;
         }
 
-        _entries.RemoveAt(i);
+        _list!.RemoveAt(i);
         return true;
     }
 

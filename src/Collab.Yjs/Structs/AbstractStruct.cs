@@ -21,7 +21,7 @@ internal abstract class AbstractStruct(long client, long clock, int length)
 }
 
 /// <summary>A garbage-collected clock range.</summary>
-internal sealed class GC(long client, long clock, int length) : AbstractStruct(client, clock, length)
+internal sealed class GcStruct(long client, long clock, int length) : AbstractStruct(client, clock, length)
 {
     public const byte StructRef = 0;
 
@@ -29,7 +29,7 @@ internal sealed class GC(long client, long clock, int length) : AbstractStruct(c
 
     public override bool MergeWith(AbstractStruct right)
     {
-        if (right is not GC)
+        if (right is not GcStruct)
         {
             return false;
         }

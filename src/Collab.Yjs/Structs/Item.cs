@@ -149,7 +149,7 @@ internal sealed partial class Item : AbstractStruct
             var l = store.GetItemCleanEnd(transaction, origin);
             Left = l as Item;
             Origin = new ID(l.Client, l.Clock + l.Length - 1);
-            leftIsGc = l is GC;
+            leftIsGc = l is GcStruct;
         }
 
         if (RightOrigin is { } rightOrigin)
@@ -157,7 +157,7 @@ internal sealed partial class Item : AbstractStruct
             var r = store.GetItemCleanStart(transaction, rightOrigin);
             Right = r as Item;
             RightOrigin = new ID(r.Client, r.Clock);
-            rightIsGc = r is GC;
+            rightIsGc = r is GcStruct;
         }
 
         if (leftIsGc || rightIsGc)

@@ -18,7 +18,7 @@ internal sealed partial class Item
         var parent = Parent;
         if (parent is null)
         {
-            new GC(Client, Clock, Length).Integrate(transaction, 0);
+            new GcStruct(Client, Clock, Length).Integrate(transaction, 0);
             return;
         }
 
@@ -213,7 +213,7 @@ internal sealed partial class Item
         Content.Gc(store);
         if (parentGcd)
         {
-            store.ReplaceStruct(this, new GC(Client, Clock, Length));
+            store.ReplaceStruct(this, new GcStruct(Client, Clock, Length));
         }
         else
         {

@@ -79,11 +79,33 @@ public class AbstractType
 
     internal virtual void WriteTypeRef(IUpdateEncoder encoder) => throw new InvalidOperationException("Untyped placeholders cannot be written as content.");
 
-    internal virtual void CallObserver(Transaction transaction, HashSet<string?> parentSubs)
+    internal virtual void CallObserver(Transaction transaction, ChangedKeys parentSubs)
     {
         if (!transaction.Local && SearchMarkers is not null)
         {
             SearchMarkers.Clear();
+        }
+    }
+
+    /// <summary>Whether an event for this type would be observed (own observers or deep observers on it or an ancestor).</summary>
+    internal bool IsObserved
+    {
+        get
+        {
+            if (_observers is { Count: > 0 })
+            {
+                return true;
+            }
+
+            for (AbstractType? t = this; t is not null; t = t.Item?.Parent)
+            {
+                if (t._deepObservers is { Count: > 0 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

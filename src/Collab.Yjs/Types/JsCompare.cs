@@ -83,20 +83,23 @@ internal static class JsCompare
 /// <summary>An insertion-ordered attribute map with JavaScript <c>Map</c> semantics.</summary>
 internal sealed class AttrMap
 {
-    private readonly List<KeyValuePair<string, object?>> _entries = [];
+    private List<KeyValuePair<string, object?>>? _entries;
 
-    public int Count => _entries.Count;
+    public int Count => _entries?.Count ?? 0;
 
-    public IReadOnlyList<KeyValuePair<string, object?>> Entries => _entries;
+    public IReadOnlyList<KeyValuePair<string, object?>> Entries => _entries ?? (IReadOnlyList<KeyValuePair<string, object?>>)[];
 
     public bool TryGetValue(string key, out object? value)
     {
-        foreach (var e in _entries)
+        if (_entries is not null)
         {
-            if (string.Equals(e.Key, key, StringComparison.Ordinal))
+            foreach (var e in _entries)
             {
-                value = e.Value;
-                return true;
+                if (string.Equals(e.Key, key, StringComparison.Ordinal))
+                {
+                    value = e.Value;
+                    return true;
+                }
             }
         }
 
@@ -109,6 +112,7 @@ internal sealed class AttrMap
 
     public void Set(string key, object? value)
     {
+        _entries ??= [];
         for (var i = 0; i < _entries.Count; i++)
         {
             if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
@@ -123,6 +127,11 @@ internal sealed class AttrMap
 
     public void Delete(string key)
     {
+        if (_entries is null)
+        {
+            return;
+        }
+
         for (var i = 0; i < _entries.Count; i++)
         {
             if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
@@ -136,16 +145,23 @@ internal sealed class AttrMap
     public AttrMap Copy()
     {
         var m = new AttrMap();
-        m._entries.AddRange(_entries);
+        if (_entries is { Count: > 0 })
+        {
+            m._entries = [.. _entries];
+        }
+
         return m;
     }
 
     public JsObject ToJsObject()
     {
         var o = new JsObject();
-        foreach (var (k, v) in _entries)
+        if (_entries is not null)
         {
-            o.Set(k, v);
+            foreach (var (k, v) in _entries)
+            {
+                o.Set(k, v);
+            }
         }
 
         return o;

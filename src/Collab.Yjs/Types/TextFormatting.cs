@@ -6,12 +6,12 @@ internal static class TextFormatting
     public static int CleanupFormattingGap(Transaction tr, Item start, Item? curr, AttrMap startAttributes, AttrMap currAttributes)
     {
         Item? end = start;
-        var endFormats = new Dictionary<string, ContentFormat>(StringComparer.Ordinal);
+        Dictionary<string, ContentFormat>? endFormats = null;
         while (end is not null && (!end.Countable || end.Deleted))
         {
             if (!end.Deleted && end.Content is ContentFormat cf)
             {
-                endFormats[cf.Key] = cf;
+                (endFormats ??= new(StringComparer.Ordinal))[cf.Key] = cf;
             }
 
             end = end.Right;
@@ -32,7 +32,7 @@ internal static class TextFormatting
                 var key = f.Key;
                 var value = f.Value;
                 var startAttrValue = startAttributes.GetOrNull(key);
-                if (!endFormats.TryGetValue(key, out var ef) || !ReferenceEquals(ef, f) || JsCompare.StrictEquals(startAttrValue, value))
+                if (endFormats is null || !endFormats.TryGetValue(key, out var ef) || !ReferenceEquals(ef, f) || JsCompare.StrictEquals(startAttrValue, value))
                 {
                     s.Delete(tr);
                     cleanups++;
@@ -150,7 +150,7 @@ internal static class TextFormatting
                         continue;
                     }
 
-                    var last = structs[^1];
+                    var last = structs.Last;
                     var clockState = last.Clock + last.Length;
                     foreach (var del in deletes)
                     {

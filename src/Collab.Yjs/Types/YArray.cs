@@ -32,10 +32,13 @@ public sealed class YArray : AbstractType
 
     internal override void WriteTypeRef(IUpdateEncoder encoder) => encoder.WriteTypeRef(0);
 
-    internal override void CallObserver(Transaction transaction, HashSet<string?> parentSubs)
+    internal override void CallObserver(Transaction transaction, ChangedKeys parentSubs)
     {
         base.CallObserver(transaction, parentSubs);
-        CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+        if (IsObserved)
+        {
+            CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+        }
     }
 
     /// <summary>Inserts values at an index.</summary>

@@ -43,13 +43,13 @@ public class YEvent
     private List<YDeltaOp>? _delta;
     private List<object>? _path;
 
-    internal YEvent(AbstractType target, Transaction transaction, HashSet<string?> subs)
+    internal YEvent(AbstractType target, Transaction transaction, ChangedKeys subs)
     {
         Target = target;
         CurrentTarget = target;
         Transaction = transaction;
-        KeysChanged = subs.Where(s => s is not null).Select(s => s!).ToHashSet(StringComparer.Ordinal);
-        ChildListChanged = subs.Contains(null);
+        KeysChanged = subs.MapKeys.ToHashSet(StringComparer.Ordinal);
+        ChildListChanged = subs.Sequence;
     }
 
     /// <summary>The type that changed.</summary>

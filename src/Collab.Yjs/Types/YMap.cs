@@ -30,8 +30,13 @@ public class YMap : AbstractType
 
     internal override void WriteTypeRef(IUpdateEncoder encoder) => encoder.WriteTypeRef(1);
 
-    internal override void CallObserver(Transaction transaction, HashSet<string?> parentSubs) =>
-        CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+    internal override void CallObserver(Transaction transaction, ChangedKeys parentSubs)
+    {
+        if (IsObserved)
+        {
+            CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+        }
+    }
 
     /// <summary>Number of (non-deleted) entries.</summary>
     public int Size => _prelim?.Count ?? Map.Values.Count(i => !i.Deleted);

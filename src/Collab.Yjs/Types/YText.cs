@@ -43,10 +43,13 @@ public class YText : AbstractType
 
     internal override void WriteTypeRef(IUpdateEncoder encoder) => encoder.WriteTypeRef(2);
 
-    internal override void CallObserver(Transaction transaction, HashSet<string?> parentSubs)
+    internal override void CallObserver(Transaction transaction, ChangedKeys parentSubs)
     {
         base.CallObserver(transaction, parentSubs);
-        CallTypeObservers(transaction, new YTextEvent(this, transaction, parentSubs));
+        if (IsObserved)
+        {
+            CallTypeObservers(transaction, new YTextEvent(this, transaction, parentSubs));
+        }
         if (!transaction.Local && HasFormatting)
         {
             transaction.NeedFormattingCleanup = true;
@@ -76,12 +79,13 @@ public class YText : AbstractType
             return;
         }
 
-        Edit(tr =>
+        if (Doc is null)
         {
-            var pos = TextPosition.Find(tr, this, index, attributes is null);
-            var attrs = attributes is null ? pos.CurrentAttributes.ToJsObject() : Copy(attributes);
-            TextEditing.InsertText(tr, this, pos, text, attrs);
-        });
+            Edit(tr => InsertCore(tr, (this, index, text, attributes)));
+            return;
+        }
+
+        Doc.TransactCore(InsertCore, (this, index, text, attributes), null, true);
     }
 
     /// <summary>Inserts an embed (a JavaScript object) or a shared type.</summary>
@@ -108,8 +112,24 @@ public class YText : AbstractType
             return;
         }
 
-        Edit(tr => TextEditing.DeleteText(tr, TextPosition.Find(tr, this, index, true), length));
+        if (Doc is null)
+        {
+            Edit(tr => DeleteCore(tr, (this, index, length)));
+            return;
+        }
+
+        Doc.TransactCore(DeleteCore, (this, index, length), null, true);
     }
+
+    private static void InsertCore(Transaction tr, (YText Text, int Index, string Value, JsObject? Attributes) s)
+    {
+        var pos = TextPosition.Find(tr, s.Text, s.Index, s.Attributes is null);
+        var attrs = s.Attributes is null ? pos.CurrentAttributes.ToJsObject() : Copy(s.Attributes);
+        TextEditing.InsertText(tr, s.Text, pos, s.Value, attrs);
+    }
+
+    private static void DeleteCore(Transaction tr, (YText Text, int Index, int Length) s) =>
+        TextEditing.DeleteText(tr, TextPosition.Find(tr, s.Text, s.Index, true), s.Length);
 
     /// <summary>Formats a range (a length beyond the end appends newlines, like Quill).</summary>
     /// <param name="index">Start.</param>
@@ -199,7 +219,7 @@ public class YText : AbstractType
         {
             if (!n.Deleted && n.Countable && n.Content is ContentString s)
             {
-                sb.Append(s.Str);
+                sb.Append(s.Span);
             }
         }
 
@@ -241,7 +261,7 @@ public class YText : AbstractType
             switch (n.Content)
             {
                 case ContentString s:
-                    str.Append(s.Str);
+                    str.Append(s.Span);
                     break;
                 case ContentType or ContentEmbed:
                     {

@@ -32,8 +32,13 @@ public class YXmlFragment : AbstractType
 
     internal override void WriteTypeRef(IUpdateEncoder encoder) => encoder.WriteTypeRef(4);
 
-    internal override void CallObserver(Transaction transaction, HashSet<string?> parentSubs) =>
-        CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+    internal override void CallObserver(Transaction transaction, ChangedKeys parentSubs)
+    {
+        if (IsObserved)
+        {
+            CallTypeObservers(transaction, new YEvent(this, transaction, parentSubs));
+        }
+    }
 
     /// <summary>Inserts children at an index.</summary>
     /// <param name="index">Position.</param>

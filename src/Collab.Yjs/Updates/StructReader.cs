@@ -53,7 +53,7 @@ internal static class StructReader
             case 0:
                 {
                     var len = decoder.ReadLen();
-                    return len <= 0 ? throw new YjsDecodingException("Empty GC struct.") : new GC(client, clock, len);
+                    return len <= 0 ? throw new YjsDecodingException("Empty GC struct.") : new GcStruct(client, clock, len);
                 }
 
             case 10:

@@ -12,6 +12,8 @@ internal sealed class UpdateEncoderV1 : IUpdateEncoder
         _encoder = encoder ?? new Lib0Encoder(256);
     }
 
+    public void Reset() => _encoder.Reset();
+
     public Lib0Encoder RestEncoder
     {
         get => _encoder;

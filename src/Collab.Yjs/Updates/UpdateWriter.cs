@@ -5,7 +5,7 @@ namespace Collab.Yjs;
 /// <summary>Writes document state (structs from a state vector, delete sets, state vectors).</summary>
 internal static class UpdateWriter
 {
-    public static void WriteStructs(IUpdateEncoder encoder, List<AbstractStruct> structs, long client, long clock)
+    public static void WriteStructs(IUpdateEncoder encoder, StructList structs, long client, long clock)
     {
         clock = Math.Max(clock, structs[0].Clock);
         var start = StructStore.FindIndex(structs, clock);
@@ -23,6 +23,29 @@ internal static class UpdateWriter
 
     public static void WriteClientsStructs(IUpdateEncoder encoder, StructStore store, IReadOnlyDictionary<long, long> targetSv)
     {
+        if (store.Clients.Count == 1 && targetSv.Count <= 1)
+        {
+            foreach (var (onlyClient, structs) in store.Clients)
+            {
+                var from = targetSv.TryGetValue(onlyClient, out var c) ? c : 0;
+                var foreignTarget = targetSv.Count == 1 && !targetSv.ContainsKey(onlyClient);
+                if (!foreignTarget)
+                {
+                    if (store.GetState(onlyClient) > from)
+                    {
+                        encoder.RestEncoder.WriteVarUInt(1);
+                        WriteStructs(encoder, structs, onlyClient, from);
+                    }
+                    else
+                    {
+                        encoder.RestEncoder.WriteVarUInt(0);
+                    }
+
+                    return;
+                }
+            }
+        }
+
         var sm = new List<(long Client, long Clock)>();
         foreach (var (client, clock) in targetSv)
         {

@@ -4,7 +4,7 @@ public static partial class YUpdates
 {
     private static AbstractStruct SliceStruct(AbstractStruct left, int diff) => left switch
     {
-        GC => new GC(left.Client, left.Clock + diff, left.Length - diff),
+        GcStruct => new GcStruct(left.Client, left.Clock + diff, left.Length - diff),
         Skip => new Skip(left.Client, left.Clock + diff, left.Length - diff),
         Item item => new Item(item.Client, item.Clock + diff, null, new ID(item.Client, item.Clock + diff - 1), null, item.RightOrigin, item.Parent, item.ParentSub, item.Content.Splice(diff)) { ParentRef = item.ParentRef },
         _ => throw new InvalidOperationException(),

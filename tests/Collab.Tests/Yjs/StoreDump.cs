@@ -24,7 +24,7 @@ internal static class StoreDump
         var o = new JsObject();
         foreach (var (client, structs) in doc.Store.Clients)
         {
-            o.Set(client.ToString(CultureInfo.InvariantCulture), structs.Select(s => (object?)new List<object?>
+            o.Set(client.ToString(CultureInfo.InvariantCulture), structs.All().Select(s => (object?)new List<object?>
             {
                 (double)s.Clock,
                 (double)s.Length,
@@ -38,7 +38,7 @@ internal static class StoreDump
 
     private static string Kind(AbstractStruct s) => s switch
     {
-        Collab.Yjs.GC => "GC",
+        Collab.Yjs.GcStruct => "GC",
         Item i => i.Content switch
         {
             ContentDeleted => "Deleted",
