@@ -1,6 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.UseDefaultUrls("http://localhost:1235");
 
 var app = builder.Build();
 

@@ -2,6 +2,8 @@ using Collab.ServiceDefaults.Discovery;
 using Collab.ServiceDefaults.Health;
 using Collab.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -61,6 +63,29 @@ public static class Extensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HttpResiliencePipelines>();
         return services;
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="urls"/> unless an address is configured some other way (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>, <c>Urls</c>, <c>HTTP_PORTS</c> or <c>Kestrel:Endpoints</c>), so that a service started
+    /// with no configuration has a well-known address while orchestrators stay free to choose.
+    /// </summary>
+    /// <param name="builder">The web application builder.</param>
+    /// <param name="urls">Semicolon-separated default addresses.</param>
+    /// <returns>The same builder.</returns>
+    public static WebApplicationBuilder UseDefaultUrls(this WebApplicationBuilder builder, string urls)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configured = builder.Configuration["urls"] is { Length: > 0 }
+            || builder.Configuration["http_ports"] is { Length: > 0 }
+            || builder.Configuration["https_ports"] is { Length: > 0 }
+            || builder.Configuration.GetSection("Kestrel:Endpoints").Exists();
+        if (!configured)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        return builder;
     }
 
     /// <summary>Maps <c>/health</c> (all checks must pass) and <c>/alive</c> (liveness checks only).</summary>

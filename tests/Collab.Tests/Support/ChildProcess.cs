@@ -60,8 +60,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyFileName}"));
     }
 
-    /// <summary>Waits for the first output line that starts with <paramref name="prefix"/> and returns the rest.</summary>
-    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the first output line that starts with <paramref name="prefix"/> (and satisfies
+    /// <paramref name="match"/>, when given) and returns the rest of it.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout, CancellationToken cancellationToken, Func<string, bool>? match = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -69,7 +72,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         {
             await foreach (var line in _lines.Reader.ReadAllAsync(cts.Token))
             {
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                if (line.StartsWith(prefix, StringComparison.Ordinal) && (match is null || match(line)))
                 {
                     return line[prefix.Length..];
                 }
