@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+
+namespace Collab.Persistence.Storage;
+
+/// <summary>
+/// The schema of <see cref="SqliteDocumentStore"/>: WAL journal, and the Hocuspocus-compatible <c>documents</c> table
+/// plus the columns this store adds (<c>updated_at</c> in Unix milliseconds, <c>checksum</c> = SHA-256 of <c>data</c>).
+/// </summary>
+internal static class SqliteSchema
+{
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL";
+            var mode = (string?)await wal.ExecuteScalarAsync(cancellationToken);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"SQLite database {connection.DataSource} could not switch to WAL mode (journal mode is {mode}).");
+            }
+        }
+
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS documents (
+                name TEXT NOT NULL,
+                data BLOB NOT NULL,
+                updated_at INTEGER NOT NULL DEFAULT 0,
+                checksum BLOB NULL,
+                UNIQUE(name)
+            )
+            """, cancellationToken);
+
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('documents')";
+            await using var reader = await info.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        if (!columns.Contains("updated_at"))
+        {
+            await ExecuteAsync(connection, "ALTER TABLE documents ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        }
+
+        if (!columns.Contains("checksum"))
+        {
+            await ExecuteAsync(connection, "ALTER TABLE documents ADD COLUMN checksum BLOB NULL", cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

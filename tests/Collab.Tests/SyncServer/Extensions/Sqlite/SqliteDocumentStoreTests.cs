@@ -1,0 +1,216 @@
+using Collab.Persistence.Storage;
+using Collab.Yjs;
+using Microsoft.Data.Sqlite;
+
+namespace Collab.Tests.SyncServer.Extensions.Sqlite;
+
+public sealed class SqliteDocumentStoreTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static byte[] TextState(string text, long clientId = 1)
+    {
+        var doc = new Doc { ClientId = clientId };
+        doc.GetText("t").Insert(0, text);
+        return doc.EncodeStateAsUpdate();
+    }
+
+    private static string ReadText(byte[] state)
+    {
+        var doc = new Doc();
+        doc.ApplyUpdate(state);
+        return doc.GetText("t").ToString();
+    }
+
+    [Fact]
+    public async Task StoredStateIsLoadedBackByANewStoreOnTheSameFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("nested/dir/collab.db");
+        using (var store = new SqliteDocumentStore(path))
+        {
+            await store.StoreAsync("doc", TextState("hello"), ct);
+        }
+
+        using var reopened = new SqliteDocumentStore(path);
+        var state = await reopened.LoadAsync("doc", ct);
+
+        Assert.NotNull(state);
+        Assert.Equal("hello", ReadText(state));
+    }
+
+    [Fact]
+    public async Task UnknownDocumentLoadsAsNull()
+    {
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+
+        Assert.Null(await store.LoadAsync("missing", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task DatabaseUsesWriteAheadLogging()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        using var store = new SqliteDocumentStore(path);
+        await store.InitializeAsync(ct);
+
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(ct));
+    }
+
+    [Fact]
+    public async Task StoreReplacesThePreviousState()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        await store.StoreAsync("doc", TextState("one"), ct);
+        await store.StoreAsync("doc", TextState("two", clientId: 2), ct);
+
+        Assert.Equal("two", ReadText((await store.LoadAsync("doc", ct))!));
+    }
+
+    [Fact]
+    public async Task ConcurrentMergesKeepEveryUpdate()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        var updates = Enumerable.Range(1, 24).Select(i =>
+        {
+            var doc = new Doc { ClientId = i };
+            doc.GetMap("m").Set("k" + i, i);
+            return doc.EncodeStateAsUpdate();
+        }).ToList();
+
+        await Task.WhenAll(updates.Select(u => Task.Run(() => store.MergeAsync("doc", u, ct), ct)));
+
+        var merged = new Doc();
+        merged.ApplyUpdate((await store.LoadAsync("doc", ct))!);
+        Assert.Equal(24, merged.GetMap("m").Keys.Count());
+    }
+
+    [Fact]
+    public async Task ConcurrentStoresOfDifferentDocumentsAllSucceed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() => store.StoreAsync("doc-" + i, TextState("v" + i), ct), ct)));
+
+        var listed = await store.ListAsync(cancellationToken: ct);
+        Assert.Equal(32, listed.Count);
+        Assert.Equal("v17", ReadText((await store.LoadAsync("doc-17", ct))!));
+    }
+
+    [Fact]
+    public async Task ListFiltersByPrefixAndPagesByName()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new Collab.Tests.Yjs.Protocols.ManualTimeProvider();
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"), time);
+        foreach (var name in new[] { "b/2", "a/1", "b/1", "b/3", "c" })
+        {
+            await store.StoreAsync(name, TextState(name), ct);
+        }
+
+        var firstPage = await store.ListAsync("b/", limit: 2, cancellationToken: ct);
+        var secondPage = await store.ListAsync("b/", after: firstPage[^1].Name, limit: 2, cancellationToken: ct);
+
+        Assert.Equal(["b/1", "b/2"], firstPage.Select(d => d.Name));
+        Assert.Equal(["b/3"], secondPage.Select(d => d.Name));
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), firstPage[0].UpdatedAt.ToUnixTimeMilliseconds());
+        Assert.True(firstPage[0].Size > 0);
+    }
+
+    [Fact]
+    public async Task DeleteRemovesTheDocument()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        await store.StoreAsync("doc", TextState("x"), ct);
+
+        Assert.True(await store.DeleteAsync("doc", ct));
+        Assert.False(await store.DeleteAsync("doc", ct));
+        Assert.Null(await store.LoadAsync("doc", ct));
+    }
+
+    [Fact]
+    public async Task NamesAreStoredExactly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        string[] names = ["äöü", "with space", "with/slash", "🌟", ":", "*", "a'; DROP TABLE documents; --"];
+        foreach (var name in names)
+        {
+            await store.StoreAsync(name, TextState(name), ct);
+        }
+
+        foreach (var name in names)
+        {
+            Assert.Equal(name, ReadText((await store.LoadAsync(name, ct))!));
+        }
+    }
+
+    [Fact]
+    public async Task ARowWhoseDataWasAlteredIsReportedAsCorrupt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        using var store = new SqliteDocumentStore(path);
+        await store.StoreAsync("doc", TextState("hello"), ct);
+        await ExecuteAsync(path, "UPDATE documents SET data = x'0001020304' WHERE name = 'doc'", ct);
+
+        var error = await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => store.LoadAsync("doc", ct));
+
+        Assert.Equal("doc", error.DocumentName);
+    }
+
+    [Fact]
+    public async Task ARowHoldingTextInsteadOfABlobIsReportedAsCorrupt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        using var store = new SqliteDocumentStore(path);
+        await store.InitializeAsync(ct);
+        await ExecuteAsync(path, "INSERT INTO documents (name, data) VALUES ('doc', 'not a blob')", ct);
+
+        await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => store.LoadAsync("doc", ct));
+    }
+
+    [Fact]
+    public async Task ADatabaseWrittenByHocuspocusIsReadAndUpgraded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("hocuspocus.db");
+        await ExecuteAsync(path, "CREATE TABLE documents (name varchar(255) NOT NULL, data blob NOT NULL, UNIQUE(name))", ct);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync(ct);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO documents (name, data) VALUES ('legacy', $data)";
+            insert.Parameters.Add("$data", SqliteType.Blob).Value = TextState("from node");
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        using var store = new SqliteDocumentStore(path);
+
+        Assert.Equal("from node", ReadText((await store.LoadAsync("legacy", ct))!));
+        await store.StoreAsync("legacy", TextState("from dotnet"), ct);
+        Assert.Equal("from dotnet", ReadText((await store.LoadAsync("legacy", ct))!));
+    }
+
+    private static async Task ExecuteAsync(string path, string sql, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
