@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Collab.SyncServer;
+
+/// <summary>How SyncStatus acknowledgements relate to durability.</summary>
+public enum SyncDurability
+{
+    /// <summary>Acknowledge once the update is applied and its store scheduled (the reference behaviour).</summary>
+    Applied,
+
+    /// <summary>Acknowledge once a store that contains the update succeeded (the single-node default).</summary>
+    Stored,
+}
+
+/// <summary>Options of the sync server, bound from <c>Collab:SyncServer</c> (protocol.md §7.1).</summary>
+public sealed class SyncServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Collab:SyncServer";
+
+    /// <summary>Instance name for logs and telemetry.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Path of the Hocuspocus endpoint.</summary>
+    [Required]
+    public string Path { get; set; } = "/";
+
+    /// <summary>Path prefix of the y-websocket endpoint; the room name follows it (<c>/yws/{document}</c>).</summary>
+    [Required]
+    public string YWebsocketPath { get; set; } = "/yws";
+
+    /// <summary>Query parameter that carries the token of y-websocket clients (header <c>Authorization: Bearer</c> also works).</summary>
+    [Required]
+    public string YWebsocketTokenParameter { get; set; } = "token";
+
+    /// <summary>Absolute deadline before the first authentication, then the idle limit of a socket.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Delay of the store after the last change.</summary>
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound on how long continuous changes can postpone a store.</summary>
+    public TimeSpan MaxDebounce { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>At the last disconnect run a pending store now (true) or let the debounce fire (false).</summary>
+    public bool UnloadImmediately { get; set; } = true;
+
+    /// <summary>First retry delay after a failed store (doubles up to <see cref="StoreRetryMaxDelay"/>).</summary>
+    public TimeSpan StoreRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest retry delay after failed stores.</summary>
+    public TimeSpan StoreRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>When SyncStatus is sent.</summary>
+    public SyncDurability Durability { get; set; } = SyncDurability.Stored;
+
+    /// <summary>Yjs garbage collection of documents.</summary>
+    public bool Gc { get; set; } = true;
+
+    /// <summary>Bytes buffered per socket before any authentication completes.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxUnauthenticatedQueueBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Messages buffered per socket before authentication completes.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;
+
+    /// <summary>Documents per socket that may await authentication at once.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPendingDocuments { get; set; } = 100;
+
+    /// <summary>Document connections per socket.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxDocumentsPerSocket { get; set; } = 1000;
+
+    /// <summary>Largest inbound message (after reassembly); larger ones close the socket with 1009.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Longest accepted document name in UTF-8 bytes.</summary>
+    [Range(1, 65536)]
+    public int MaxDocumentNameBytes { get; set; } = 1024;
+
+    /// <summary>Bytes queued for a socket that does not read fast enough before it is closed with 1013.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxSendQueueBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Messages queued for a slow socket before it is closed with 1013.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxSendQueueMessages { get; set; } = 10_000;
+
+    /// <summary>Broadcast batching window (§7.9); zero = as soon as the current work item ends; null = no batching.</summary>
+    public TimeSpan? FlushDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Flush a batch early once this many update bytes are buffered.</summary>
+    [Range(1, int.MaxValue)]
+    public int FlushMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Answer a client's QueryAwareness with all states (the reference does not answer).</summary>
+    public bool AnswerQueryAwareness { get; set; } = true;
+
+    /// <summary>How long shutdown waits for pending stores.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+}
