@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Collab.LoadGen.Clients;
+using Collab.LoadGen.Servers;
+
+namespace Collab.LoadGen.Cli;
+
+/// <summary>Options every mode shares: which server(s), how to reach or start them, client behaviour, output.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string> Server { get; } = new("--server")
+    {
+        Description = "url (connect to --url), hocuspocus or collab (start that server on a free loopback port), both (start each in turn, same load, side-by-side table).",
+        DefaultValueFactory = _ => "url",
+    };
+
+    public Option<Uri> Url { get; } = new("--url")
+    {
+        Description = "WebSocket URL of a running server (with --server url).",
+        DefaultValueFactory = _ => new Uri("ws://127.0.0.1:1234/"),
+    };
+
+    public Option<int?> ServerPid { get; } = new("--server-pid") { Description = "PID of the server behind --url, for CPU time and RSS from /proc." };
+
+    public Option<string?> Repository { get; } = new("--repo") { Description = "Repository root (default: found from the tool's location)." };
+
+    public Option<string> Configuration { get; } = new("--configuration")
+    {
+        Description = "Build configuration of Collab.SyncServer to start (src/Collab.SyncServer/bin/<configuration>/net10.0).",
+        DefaultValueFactory = _ => "Release",
+    };
+
+    public Option<string?> CollabDll { get; } = new("--collab-dll") { Description = "Path of Collab.SyncServer.dll (overrides --configuration)." };
+
+    public Option<string?> Output { get; } = new("--output") { Description = "Write the markdown report here (default with --server both: loadgen-<mode>-<time>.md)." };
+
+    public Option<double> ReportInterval { get; } = new("--report-interval") { Description = "Seconds between progress lines (0 = none).", DefaultValueFactory = _ => 5 };
+
+    public Option<string> Token { get; } = new("--token") { Description = "Token sent in every Auth message.", DefaultValueFactory = _ => "loadgen" };
+
+    public Option<int> ConnectConcurrency { get; } = new("--connect-concurrency") { Description = "Handshakes in flight at once.", DefaultValueFactory = _ => 50 };
+
+    public Option<double> HandshakeTimeout { get; } = new("--handshake-timeout") { Description = "Seconds for connect + Auth + sync.", DefaultValueFactory = _ => 30 };
+
+    public Option<bool> Apply { get; } = new("--apply") { Description = "Apply received updates to each client's document like a real provider (false saves generator CPU).", DefaultValueFactory = _ => true };
+
+    public Option<bool> Awareness { get; } = new("--awareness") { Description = "Each client announces an awareness state after SyncStep1." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, Output, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public ClientSettings Client(ParseResult parse) => new(
+        parse.GetValue(Token) ?? "",
+        parse.GetValue(Apply),
+        parse.GetValue(Awareness),
+        TimeSpan.FromSeconds(parse.GetValue(HandshakeTimeout)));
+
+    public LaunchSettings Launch(ParseResult parse) => new(
+        parse.GetValue(Repository) ?? LaunchSettings.FindRepositoryRoot(),
+        parse.GetValue(Configuration) ?? "Release",
+        parse.GetValue(CollabDll),
+        TimeSpan.FromSeconds(60));
+}

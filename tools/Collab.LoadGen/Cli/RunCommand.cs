@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using Collab.LoadGen.Scenarios;
+
+namespace Collab.LoadGen.Cli;
+
+/// <summary><c>run</c>: documents × clients inserting at a rate; fan-out latency, delivered updates, server CPU.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var documents = new Option<int>("--documents") { Description = "Documents.", DefaultValueFactory = _ => 200 };
+        var clients = new Option<int>("--clients") { Description = "Clients per document.", DefaultValueFactory = _ => 5 };
+        var rate = new Option<double>("--rate") { Description = "Inserts per second per client.", DefaultValueFactory = _ => 5 };
+        var duration = new Option<double>("--duration") { Description = "Measured seconds (after warm-up).", DefaultValueFactory = _ => 30 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 10 };
+        var drain = new Option<double>("--drain") { Description = "Seconds to wait for in-flight updates after the window; later ones count as timeouts.", DefaultValueFactory = _ => 10 };
+        var insertLength = new Option<int>("--insert-length") { Description = "Characters per insert.", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("run", "Editing load: each client inserts into a Y.Text at the target rate and sends one update per insert.")
+        {
+            documents, clients, rate, duration, warmup, drain, insertLength,
+        };
+        common.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new RunSettings(
+                parse.GetValue(documents),
+                parse.GetValue(clients),
+                parse.GetValue(rate),
+                TimeSpan.FromSeconds(parse.GetValue(duration)),
+                TimeSpan.FromSeconds(parse.GetValue(warmup)),
+                TimeSpan.FromSeconds(parse.GetValue(drain)),
+                Math.Max(1, parse.GetValue(insertLength)),
+                parse.GetValue(common.ConnectConcurrency),
+                TimeSpan.FromSeconds(parse.GetValue(common.ReportInterval)),
+                common.Client(parse));
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.ApplyUpdates}, awareness={settings.Client.Awareness}");
+            return await Runner.ExecuteAsync(
+                "run",
+                parse.GetValue(common.Server) ?? "url",
+                parse.GetValue(common.Url)!,
+                parse.GetValue(common.ServerPid),
+                common.Launch(parse),
+                text,
+                parse.GetValue(common.Output),
+                target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken),
+                cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using Collab.LoadGen.Measurement;
+using Collab.LoadGen.Reports;
+using Collab.LoadGen.Scenarios;
+using Collab.LoadGen.Servers;
+
+namespace Collab.LoadGen.Cli;
+
+/// <summary>Runs one scenario against the chosen server(s), prints the table and writes the report file.</summary>
+internal static class Runner
+{
+    public static async Task<int> ExecuteAsync(
+        string mode,
+        string server,
+        Uri url,
+        int? serverPid,
+        LaunchSettings launch,
+        string settingsText,
+        string? output,
+        Func<ServerTarget, Task<ScenarioResult>> scenario,
+        CancellationToken cancellationToken)
+    {
+        var log = Console.Out;
+        var (soft, hard) = Posix.RaiseOpenFileLimit();
+        log.WriteLine($"open-file limit {soft} (hard {hard}); {mode}: {settingsText}");
+
+        var kinds = server.ToLowerInvariant() switch
+        {
+            "url" => Array.Empty<ServerKind>(),
+            "hocuspocus" => new[] { ServerKind.Hocuspocus },
+            "collab" => new[] { ServerKind.Collab },
+            "both" => new[] { ServerKind.Hocuspocus, ServerKind.Collab },
+            _ => throw new ArgumentException($"unknown --server '{server}' (url, hocuspocus, collab, both)"),
+        };
+
+        var results = new List<ScenarioResult>();
+        if (kinds.Length == 0)
+        {
+            results.Add(await scenario(new ServerTarget(url.ToString(), url, serverPid)));
+        }
+
+        foreach (var kind in kinds)
+        {
+            results.Add(await RunOnStartedServerAsync(kind, launch, scenario, log, cancellationToken));
+        }
+
+        var table = results.Count == 2 ? ResultTable.Comparison(results[1], results[0]) : ResultTable.Single(results[0]);
+        log.WriteLine();
+        log.WriteLine(table);
+        output ??= kinds.Length == 2 ? $"loadgen-{mode}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md" : null;
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, Report(mode, settingsText, table), cancellationToken);
+            log.WriteLine($"report written to {Path.GetFullPath(output)}");
+        }
+
+        return results.Any(r => r.Failure is not null) ? 1 : 0;
+    }
+
+    private static async Task<ScenarioResult> RunOnStartedServerAsync(
+        ServerKind kind, LaunchSettings launch, Func<ServerTarget, Task<ScenarioResult>> scenario, TextWriter log, CancellationToken cancellationToken)
+    {
+        ServerProcess started;
+        try
+        {
+            started = await ServerProcess.StartAsync(kind, launch, log, cancellationToken);
+        }
+        catch (Exception error) when (error is InvalidOperationException or FileNotFoundException or System.ComponentModel.Win32Exception)
+        {
+            log.WriteLine($"{kind}: {error.Message}");
+            return new ScenarioResult(kind.ToString()) { Failure = $"server did not start: {error.Message.Split('\n')[0]}" };
+        }
+
+        await using (started)
+        {
+            return await scenario(started.Target);
+        }
+    }
+
+    private static string Report(string mode, string settingsText, string table)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Collab.LoadGen {mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Prepend("Collab.LoadGen"))}`");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Settings: {settingsText}. Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        text.AppendLine();
+        text.Append(table);
+        return text.ToString();
+    }
+}

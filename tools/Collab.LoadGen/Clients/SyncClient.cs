@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Collab.LoadGen.Measurement;
+using Collab.LoadGen.Protocol;
+using Collab.Yjs;
+using Collab.Yjs.Lib0;
+
+namespace Collab.LoadGen.Clients;
+
+/// <summary>
+/// One simulated Hocuspocus provider on its own WebSocket: Auth, SyncStep1, answers the server's SyncStep1 with
+/// SyncStep2, applies SyncStep2/Update, and sends one Yjs update per text insert.
+/// </summary>
+internal sealed class SyncClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Doc _doc;
+    private readonly YText _text;
+    private readonly DocumentGroup _group;
+    private readonly int _index;
+    private readonly int[] _cursors;
+    private readonly RunMetrics _metrics;
+    private readonly ClientSettings _settings;
+    private readonly Random _random;
+    private byte[]? _localUpdate;
+    private long _nextClock;
+    private ulong _awarenessClock;
+    private Task _receiveLoop = Task.CompletedTask;
+    private volatile bool _closing;
+
+    public SyncClient(DocumentGroup group, int index, RunMetrics metrics, ClientSettings settings)
+    {
+        _group = group;
+        _index = index;
+        _metrics = metrics;
+        _settings = settings;
+        _cursors = new int[group.ClientIds.Length];
+        _random = new Random((int)group.ClientIds[index]);
+        _doc = new Doc(new DocOptions { ClientId = group.ClientIds[index] });
+        _text = _doc.GetText("content");
+        _doc.Update += (_, e) =>
+        {
+            if (e.Origin is null)
+            {
+                _localUpdate = e.Update;
+            }
+        };
+        Sink = new DeliverySink(metrics);
+    }
+
+    public DeliverySink Sink { get; }
+
+    public bool IsSynced => _synced.Task.IsCompletedSuccessfully;
+
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_closing;
+
+    /// <summary>Connects and completes the handshake (the server's SyncStep2 received).</summary>
+    public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.HandshakeTimeout);
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        try
+        {
+            await _socket.ConnectAsync(uri, timeout.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HandshakeException(timeout.IsCancellationRequested ? "connect timeout" : $"connect failed: {Describe(error)}");
+        }
+
+        _receiveLoop = Task.Run(() => ReceiveLoopAsync(_stop.Token), CancellationToken.None);
+        byte[] stateVector;
+        lock (_doc)
+        {
+            stateVector = _doc.EncodeStateVector();
+        }
+
+        await SendAsync(HocuspocusCodec.Auth(_group.Name, _settings.Token), timeout.Token);
+        await SendAsync(HocuspocusCodec.SyncStep1(_group.Name, stateVector), timeout.Token);
+        if (_settings.Awareness)
+        {
+            await SendAwarenessAsync(timeout.Token);
+        }
+
+        try
+        {
+            await _synced.Task.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HandshakeException("handshake timeout");
+        }
+
+        _group.CountSynced();
+    }
+
+    /// <summary>Inserts text at a random position and sends the resulting update (one insert per update).</summary>
+    public async Task SendInsertAsync(string content, CancellationToken cancellationToken)
+    {
+        byte[] message;
+        lock (_doc)
+        {
+            _localUpdate = null;
+            _text.Insert(_random.Next(_text.Length + 1), content);
+            var update = _localUpdate ?? throw new InvalidOperationException("the insert produced no update");
+            message = HocuspocusCodec.Update(_group.Name, update);
+            var clock = _nextClock;
+            _nextClock += content.Length;
+            var measured = _metrics.CountSend(_group.Synced - 1);
+            _group.Logs[_index].Append(clock, Stopwatch.GetTimestamp(), measured);
+        }
+
+        await SendAsync(message, cancellationToken);
+    }
+
+    /// <summary>Renews the awareness state (like a provider every 15 s) or, without awareness, sends QueryAwareness.</summary>
+    public Task SendKeepAliveAsync(CancellationToken cancellationToken) =>
+        _settings.Awareness ? SendAwarenessAsync(cancellationToken) : SendAsync(HocuspocusCodec.QueryAwareness(_group.Name), cancellationToken);
+
+    /// <summary>Measured inserts of the other clients this client never received.</summary>
+    public long Undelivered()
+    {
+        var missing = 0L;
+        for (var sender = 0; sender < _cursors.Length; sender++)
+        {
+            if (sender != _index)
+            {
+                missing += _group.Logs[sender].MeasuredFrom(_cursors[sender]);
+            }
+        }
+
+        return missing;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _closing = true;
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _sendLock.WaitAsync(timeout.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "load generator done", timeout.Token);
+                await _receiveLoop.WaitAsync(timeout.Token);
+            }
+            catch (Exception error) when (error is WebSocketException or OperationCanceledException or TimeoutException)
+            {
+            }
+        }
+
+        await _stop.CancelAsync();
+        _socket.Abort();
+        await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+
+    private Task SendAwarenessAsync(CancellationToken cancellationToken)
+    {
+        var clock = Interlocked.Increment(ref _awarenessClock);
+        var state = "{\"user\":{\"name\":\"loadgen-" + _index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\",\"color\":\"#3366ff\"}}";
+        return SendAsync(HocuspocusCodec.Awareness(_group.Name, _group.ClientIds[_index], clock, state), cancellationToken);
+    }
+
+    private async Task SendAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (count == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
+                    count += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    OnClosedByServer();
+                    return;
+                }
+
+                if (Handle(buffer, count) is { } reply)
+                {
+                    await SendAsync(reply, cancellationToken);
+                }
+            }
+        }
+        catch (Exception) when (_closing || cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception error) when (error is WebSocketException or YjsDecodingException or InvalidOperationException)
+        {
+            Fail($"receive failed: {Describe(error)}");
+        }
+    }
+
+    private void OnClosedByServer()
+    {
+        if (!_closing)
+        {
+            var code = _socket.CloseStatus is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
+            Fail($"closed by server: {code} {_socket.CloseStatusDescription}".TrimEnd());
+        }
+    }
+
+    private void Fail(string kind)
+    {
+        _metrics.Errors.Add(kind);
+        _synced.TrySetException(new HandshakeException(kind, counted: true));
+    }
+
+    private byte[]? Handle(byte[] buffer, int count)
+    {
+        if (count == 1 && buffer[0] == (byte)MessageType.Ping)
+        {
+            return HocuspocusCodec.Pong;
+        }
+
+        var decoder = new Lib0Decoder(buffer, 0, count);
+        _ = decoder.ReadVarString();
+        switch ((MessageType)decoder.ReadVarUInt())
+        {
+            case MessageType.Sync:
+            case MessageType.SyncReply:
+                return HandleSync(decoder);
+            case MessageType.Awareness:
+                _metrics.CountAwareness();
+                return null;
+            case MessageType.Auth:
+                HandleAuth(decoder);
+                return null;
+            case MessageType.Close:
+                Fail($"in-band close: {(decoder.HasContent ? decoder.ReadVarString() : string.Empty)}");
+                return null;
+            case MessageType.SyncStatus:
+                if (decoder.ReadVarUInt() == 1)
+                {
+                    _metrics.CountAcknowledged();
+                }
+                else
+                {
+                    _metrics.Errors.Add("sync status 0 (update not applied)");
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private void HandleAuth(Lib0Decoder decoder)
+    {
+        if (decoder.ReadVarUInt() == 1)
+        {
+            Fail($"permission denied: {(decoder.HasContent ? decoder.ReadVarString() : string.Empty)}");
+        }
+    }
+
+    private byte[]? HandleSync(Lib0Decoder decoder)
+    {
+        var syncType = decoder.ReadVarUInt();
+        var payload = decoder.ReadVarUInt8Array();
+        switch (syncType)
+        {
+            case 0:
+                byte[] diff;
+                lock (_doc)
+                {
+                    diff = _doc.EncodeStateAsUpdate(payload);
+                }
+
+                return HocuspocusCodec.SyncStep2(_group.Name, diff);
+            case 1:
+                Apply(payload);
+                _synced.TrySetResult();
+                return null;
+            case 2:
+                Track(payload);
+                Apply(payload);
+                return null;
+            default:
+                _metrics.Errors.Add($"unknown sync message type {syncType}");
+                return null;
+        }
+    }
+
+    private void Track(byte[] update)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var (_, to) = YUpdates.ParseUpdateMeta(update);
+        foreach (var (client, endClock) in to)
+        {
+            if (_group.TryGetIndex(client, out var sender) && sender != _index)
+            {
+                _group.Logs[sender].Deliver(ref _cursors[sender], endClock, now, Sink);
+            }
+        }
+    }
+
+    private void Apply(byte[] update)
+    {
+        if (!_settings.ApplyUpdates)
+        {
+            return;
+        }
+
+        lock (_doc)
+        {
+            _doc.ApplyUpdate(update, this);
+        }
+    }
+
+    private static string Describe(Exception error) => error is WebSocketException socketError
+        ? socketError.WebSocketErrorCode.ToString()
+        : error.GetType().Name;
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace Collab.LoadGen.Measurement;
+
+/// <summary>What one receiving client records about the inserts of others it received (single-threaded use).</summary>
+internal sealed class DeliverySink(RunMetrics metrics)
+{
+    private readonly List<int> _latenciesMicroseconds = [];
+
+    public IReadOnlyList<int> LatenciesMicroseconds => _latenciesMicroseconds;
+
+    public void Delivered(in SendEntry entry, long now)
+    {
+        metrics.CountDelivery(entry.Measured);
+        if (entry.Measured)
+        {
+            var micros = (now - entry.Timestamp) * 1_000_000 / Stopwatch.Frequency;
+            _latenciesMicroseconds.Add((int)Math.Min(micros, int.MaxValue));
+        }
+    }
+}

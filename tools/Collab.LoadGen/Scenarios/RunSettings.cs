@@ -1,0 +1,16 @@
+using Collab.LoadGen.Clients;
+
+namespace Collab.LoadGen.Scenarios;
+
+/// <summary>The editing load: documents × clients, each inserting at <paramref name="Rate"/> per second.</summary>
+internal sealed record RunSettings(
+    int Documents,
+    int ClientsPerDocument,
+    double Rate,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    TimeSpan Drain,
+    int InsertLength,
+    int ConnectConcurrency,
+    TimeSpan ReportInterval,
+    ClientSettings Client);

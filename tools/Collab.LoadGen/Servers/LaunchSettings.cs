@@ -1,0 +1,34 @@
+namespace Collab.LoadGen.Servers;
+
+/// <summary>Which servers the generator can start itself.</summary>
+internal enum ServerKind
+{
+    Hocuspocus,
+    Collab,
+}
+
+/// <summary>How to start the servers: repository root, build configuration of Collab.SyncServer, start timeout.</summary>
+internal sealed record LaunchSettings(string RepositoryRoot, string Configuration, string? CollabAssembly, TimeSpan StartTimeout)
+{
+    public string CollabAssemblyPath => CollabAssembly ?? Path.Combine(
+        RepositoryRoot, "src", "Collab.SyncServer", "bin", Configuration, "net10.0", "Collab.SyncServer.dll");
+
+    public string HocuspocusScript => Path.Combine(RepositoryRoot, "tests", "js", "loadgen", "hocuspocus-server.mjs");
+
+    /// <summary>The folder above the running assembly (or the current directory) that holds Collab.sln.</summary>
+    public static string FindRepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Collab.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Collab.sln not found above the tool or the current directory; pass --repo.");
+    }
+}
