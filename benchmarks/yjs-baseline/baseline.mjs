@@ -30,10 +30,10 @@ const MERGE_PREFIX = 20000
 // name -> { ops: operations per iteration, setup(): state, run(state): void, kind: 'time' | 'memory' }
 const WORKLOADS = {
   'b4-replay': { ops: 1, setup: loadTrace, run: (edits) => { const r = replay(edits, true); check(r.text.toString() === finalText(), 'replayed text') } },
-  'b4-encode-v1': { ops: 10, setup: () => replay(loadTrace(), false).doc, run: (doc) => Y.encodeStateAsUpdate(doc) },
-  'b4-encode-v2': { ops: 10, setup: () => replay(loadTrace(), false).doc, run: (doc) => Y.encodeStateAsUpdateV2(doc) },
-  'b4-decode-v1': { ops: 5, setup: () => Y.encodeStateAsUpdate(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdate) },
-  'b4-decode-v2': { ops: 5, setup: () => Y.encodeStateAsUpdateV2(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdateV2) },
+  'b4-encode-v1': { ops: 50, setup: () => replay(loadTrace(), false).doc, run: (doc) => Y.encodeStateAsUpdate(doc) },
+  'b4-encode-v2': { ops: 50, setup: () => replay(loadTrace(), false).doc, run: (doc) => Y.encodeStateAsUpdateV2(doc) },
+  'b4-decode-v1': { ops: 10, setup: () => Y.encodeStateAsUpdate(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdate) },
+  'b4-decode-v2': { ops: 10, setup: () => Y.encodeStateAsUpdateV2(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdateV2) },
   'b1-apply-remote': { ops: 1, setup: b1Updates, run: (ups) => { const d = new Y.Doc(); for (const u of ups) Y.applyUpdate(d, u); check(d.getText('text').length === B1_COUNT, 'b1 length') } },
   'b4-merge-first20k': { ops: 1, setup: () => replay(loadTrace(), true).updates.slice(0, MERGE_PREFIX), run: (ups) => Y.mergeUpdates(ups) },
   'b4-merge-all': { ops: 1, setup: () => replay(loadTrace(), true).updates, run: (ups) => Y.mergeUpdates(ups) },

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
+using Perfolizer.Mathematics.OutlierDetection;
 using Collab.Benchmarks.Workloads;
 
 namespace Collab.Benchmarks.Comparison;
@@ -8,7 +9,8 @@ namespace Collab.Benchmarks.Comparison;
 /// <summary>
 /// The job every comparison benchmark uses: one process, <see cref="WorkloadNames.Warmup"/> warmup and
 /// <see cref="WorkloadNames.Iterations"/> measured iterations of one invocation each, the same counts the yjs
-/// baseline runs with.
+/// baseline runs with,
+/// and a plain mean over all measured iterations.
 /// </summary>
 public sealed class ComparisonConfig : ManualConfig
 {
@@ -20,7 +22,8 @@ public sealed class ComparisonConfig : ManualConfig
             .WithWarmupCount(WorkloadNames.Warmup)
             .WithIterationCount(WorkloadNames.Iterations)
             .WithInvocationCount(1)
-            .WithUnrollFactor(1));
+            .WithUnrollFactor(1)
+            .WithOutlierMode(OutlierMode.DontRemove)); // the baseline's mean keeps every iteration too
         AddDiagnoser(MemoryDiagnoser.Default);
     }
 }

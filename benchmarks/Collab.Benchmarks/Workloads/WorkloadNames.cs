@@ -24,10 +24,10 @@ public static class WorkloadNames
     public const int Iterations = 5;
 
     /// <summary>Encodings per iteration (a single encoding takes only milliseconds).</summary>
-    public const int EncodeOps = 10;
+    public const int EncodeOps = 50;
 
     /// <summary>Decodings per iteration.</summary>
-    public const int DecodeOps = 5;
+    public const int DecodeOps = 10;
 
     /// <summary>B1: single-character updates produced by one document.</summary>
     public const int B1Updates = 6000;
