@@ -129,7 +129,12 @@ export function provider ({ url, name, token = 'valid-token', document = new Y.D
 
 /** Waits until the provider finished its first sync handshake. */
 export async function synced (p, ms = 10000) {
-  await waitFor(`"${p.configuration.name}" to sync (authenticated: ${p.events?.authenticated}, failed: ${p.events?.authenticationFailed})`, () => p.isSynced, ms)
+  const state = () => `socket: ${p.configuration.websocketProvider.status}, authenticated: ${p.events?.authenticated}, failed: ${p.events?.authenticationFailed}, closed: ${JSON.stringify(p.events?.closed)}`
+  try {
+    await waitFor(`"${p.configuration.name}" to sync`, () => p.isSynced, ms)
+  } catch (error) {
+    throw new Error(`${error.message} (${state()})`)
+  }
 }
 
 /** Waits until the server acknowledged every change the provider sent (SyncStatus). */
