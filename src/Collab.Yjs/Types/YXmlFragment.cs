@@ -103,8 +103,24 @@ public class YXmlFragment : AbstractType
 /// <param name="nodeName">The node name.</param>
 public sealed class YXmlElement(string nodeName = "UNDEFINED") : YXmlFragment
 {
+    private List<KeyValuePair<string, object?>>? _prelimAttrs = [];
+
     /// <summary>The node name.</summary>
     public string NodeName { get; } = nodeName;
+
+    internal override void Integrate(Doc doc, Item? item)
+    {
+        base.Integrate(doc, item);
+        var attrs = _prelimAttrs;
+        _prelimAttrs = null;
+        if (attrs is { Count: > 0 })
+        {
+            foreach (var (k, v) in attrs)
+            {
+                SetAttribute(k, v);
+            }
+        }
+    }
 
     internal override AbstractType CopyEmpty() => new YXmlElement(NodeName);
 
@@ -117,7 +133,17 @@ public sealed class YXmlElement(string nodeName = "UNDEFINED") : YXmlFragment
     /// <summary>Sets an attribute.</summary>
     /// <param name="name">Name.</param>
     /// <param name="value">Value.</param>
-    public void SetAttribute(string name, object? value) => RequireDoc().TransactCore(tr => TypeOps.MapSet(tr, this, name, value), null, true);
+    public void SetAttribute(string name, object? value)
+    {
+        if (Doc is null)
+        {
+            _prelimAttrs!.RemoveAll(kv => kv.Key == name);
+            _prelimAttrs.Add(new(name, value));
+            return;
+        }
+
+        Doc.TransactCore(tr => TypeOps.MapSet(tr, this, name, value), null, true);
+    }
 
     /// <summary>Removes an attribute.</summary>
     /// <param name="name">Name.</param>
