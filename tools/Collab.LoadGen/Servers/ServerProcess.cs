@@ -119,6 +119,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(assembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        // Default SQLite persistence, in a fresh database per run.
+        info.ArgumentList.Add("--sqlite");
+        info.ArgumentList.Add(Path.Combine(folder, "collab.db"));
         // Production defaults with warning-level logs: the reference runs quiet too.
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -1,0 +1,40 @@
+using Collab.LoadGen.Clients;
+using Collab.LoadGen.Scenarios;
+using Collab.LoadGen.Servers;
+
+namespace Collab.Tests.LoadGen;
+
+public sealed class LoadGenTests
+{
+    [Fact]
+    public async Task ShortRunAgainstHocuspocusDeliversEveryUpdateWithMeasuredLatency()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var log = new StringWriter();
+        var launch = new LaunchSettings(LaunchSettings.FindRepositoryRoot(), "Debug", null, TimeSpan.FromSeconds(60));
+        await using var server = await ServerProcess.StartAsync(ServerKind.Hocuspocus, launch, log, ct);
+        var settings = new RunSettings(
+            Documents: 2,
+            ClientsPerDocument: 2,
+            Rate: 5,
+            Duration: TimeSpan.FromSeconds(3),
+            Warmup: TimeSpan.FromSeconds(1),
+            Drain: TimeSpan.FromSeconds(10),
+            InsertLength: 1,
+            ConnectConcurrency: 4,
+            ReportInterval: TimeSpan.FromSeconds(1),
+            Client: new ClientSettings("token", ApplyUpdates: true, Awareness: true, HandshakeTimeout: TimeSpan.FromSeconds(20)));
+
+        var result = await RunScenario.ExecuteAsync(server.Target, settings, log, ct).WaitAsync(TimeSpan.FromSeconds(90), ct);
+
+        Assert.True(result.ErrorCount == 0, $"errors: {result.ErrorSummary}\n{log}");
+        Assert.Equal(4, result["clients synced"]);
+        Assert.True(result["updates delivered /s"] > 0, log.ToString());
+        Assert.True(result["latency samples"] > 0, log.ToString());
+        Assert.True(result["fan-out latency p50 (ms)"] > 0);
+        Assert.True(result["fan-out latency p99 (ms)"] >= result["fan-out latency p50 (ms)"]);
+        Assert.Equal(0, result["undelivered (timeouts)"]);
+        Assert.True(result["server CPU time in window (s)"] >= 0);
+        Assert.True(result["server RSS at end of window (MiB)"] > 0);
+    }
+}
