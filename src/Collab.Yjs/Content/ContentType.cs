@@ -16,53 +16,9 @@ internal sealed class ContentType(AbstractType type) : AbstractContent
 
     public override void Integrate(Transaction transaction, Item item) => Type.Integrate(transaction.Doc, item);
 
-    public override void Delete(Transaction transaction)
-    {
-        for (var item = Type.Start; item is not null; item = item.Right)
-        {
-            if (!item.Deleted)
-            {
-                item.Delete(transaction);
-            }
-            else if (item.Clock < transaction.BeforeStateOf(item.Client))
-            {
-                transaction.MergeStructs.Add(item);
-            }
-        }
+    public override void Delete(Transaction transaction) => TypeTreeOps.Delete(transaction, Type);
 
-        foreach (var item in Type.Map.Values)
-        {
-            if (!item.Deleted)
-            {
-                item.Delete(transaction);
-            }
-            else if (item.Clock < transaction.BeforeStateOf(item.Client))
-            {
-                transaction.MergeStructs.Add(item);
-            }
-        }
-
-        transaction.RemoveChanged(Type);
-    }
-
-    public override void Gc(StructStore store)
-    {
-        for (var item = Type.Start; item is not null; item = item.Right)
-        {
-            item.Gc(store, true);
-        }
-
-        Type.Start = null;
-        foreach (var head in Type.Map.Values)
-        {
-            for (Item? item = head; item is not null; item = item.Left)
-            {
-                item.Gc(store, true);
-            }
-        }
-
-        Type.Map.Clear();
-    }
+    public override void Gc(StructStore store) => TypeTreeOps.Gc(store, Type);
 
     public override void Write(IUpdateEncoder encoder, int offset) => Type.WriteTypeRef(encoder);
 }

@@ -186,11 +186,18 @@ internal sealed partial class Item
 
     public void Delete(Transaction transaction)
     {
-        if (Deleted)
+        if (!Deleted && DeleteShallow(transaction) is { } nested)
         {
-            return;
+            TypeTreeOps.Delete(transaction, nested);
         }
+    }
 
+    /// <summary>
+    /// Marks this (not yet deleted) item deleted and runs the content hook, except for nested types whose
+    /// contents the caller must delete (returned so that deletion of deep trees stays iterative).
+    /// </summary>
+    public AbstractType? DeleteShallow(Transaction transaction)
+    {
         var parent = Parent!;
         if (Countable && ParentSub is null)
         {
@@ -200,7 +207,13 @@ internal sealed partial class Item
         MarkDeleted();
         transaction.DeleteSet.Add(Client, Clock, Length);
         transaction.AddChangedType(parent, ParentSub);
+        if (Content is ContentType ct)
+        {
+            return ct.Type;
+        }
+
         Content.Delete(transaction);
+        return null;
     }
 
     public void Gc(StructStore store, bool parentGcd)
@@ -210,7 +223,15 @@ internal sealed partial class Item
             throw new InvalidOperationException("Only deleted items can be garbage collected.");
         }
 
-        Content.Gc(store);
+        if (Content is ContentType ct)
+        {
+            TypeTreeOps.Gc(store, ct.Type);
+        }
+        else
+        {
+            Content.Gc(store);
+        }
+
         if (parentGcd)
         {
             store.ReplaceStruct(this, new GcStruct(Client, Clock, Length));

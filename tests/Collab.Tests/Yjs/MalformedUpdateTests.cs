@@ -176,3 +176,32 @@ public class MalformedUpdateTests
         Assert.Equal("hello world", doc.GetText("t").ToString());
     }
 }
+
+public class DeepNestingTests
+{
+    [Fact]
+    public void DeletingAndCollectingAVeryDeepTypeTreeDoesNotOverflowTheStack()
+    {
+        var source = new Doc(new DocOptions { ClientId = 3 });
+        var current = source.GetArray("root");
+        source.Transact(_ =>
+        {
+            for (var i = 0; i < 100_000; i++)
+            {
+                var next = new YArray();
+                current.Insert(0, new List<object?> { next });
+                current = next;
+            }
+        });
+        var update = source.EncodeStateAsUpdate();
+        var receiver = new Doc(new DocOptions { ClientId = 4 });
+        receiver.ApplyUpdate(update);
+        Assert.Equal(1, receiver.GetArray("root").Length);
+        receiver.GetArray("root").Delete(0, 1);
+        Assert.Equal(0, receiver.GetArray("root").Length);
+        var again = new Doc(new DocOptions { ClientId = 5 });
+        again.ApplyUpdate(receiver.EncodeStateAsUpdate());
+        Assert.Equal(0, again.GetArray("root").Length);
+        Assert.True(receiver.EncodeStateAsUpdate().Length < update.Length / 10);
+    }
+}
