@@ -48,6 +48,8 @@ public static class ComparisonTable
         return sb.ToString();
     }
 
+    private static string Format(double ratio) => ratio.ToString(ratio < 0.1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture);
+
     private static string Ms(double ms) => ms >= 100 ? $"{ms:N0} ms" : $"{ms:N2} ms";
 
     private static string Bytes(long b) => $"{b / 1024.0 / 1024.0:N2} MiB";
@@ -62,8 +64,8 @@ public static class ComparisonTable
 
     private static string Ratio(double ours, BaselineResult? b, Func<BaselineResult, double?> value) => b switch
     {
-        { TimedOutAfterS: { } s } => "< " + (ours / (s * 1000)).ToString("0.0000", CultureInfo.InvariantCulture),
-        not null when value(b) is { } v && v > 0 => (ours / v).ToString("0.00", CultureInfo.InvariantCulture),
+        { TimedOutAfterS: { } s } => "< " + Format(ours / (s * 1000)),
+        not null when value(b) is { } v && v > 0 => Format(ours / v),
         _ => "–",
     };
 }
