@@ -23,7 +23,7 @@ public sealed class LoadGenTests
             InsertLength: 1,
             ConnectConcurrency: 4,
             ReportInterval: TimeSpan.FromSeconds(1),
-            Client: new ClientSettings("token", ApplyUpdates: true, Awareness: true, HandshakeTimeout: TimeSpan.FromSeconds(20)));
+            Client: new ClientSettings("token", ApplyMode.Each, Awareness: true, HandshakeTimeout: TimeSpan.FromSeconds(20)));
 
         var result = await RunScenario.ExecuteAsync(server.Target, settings, log, ct).WaitAsync(TimeSpan.FromSeconds(90), ct);
 

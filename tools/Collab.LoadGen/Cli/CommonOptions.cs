@@ -41,7 +41,11 @@ internal sealed class CommonOptions
 
     public Option<double> HandshakeTimeout { get; } = new("--handshake-timeout") { Description = "Seconds for connect + Auth + sync.", DefaultValueFactory = _ => 30 };
 
-    public Option<bool> Apply { get; } = new("--apply") { Description = "Apply received updates to each client's document like a real provider (false saves generator CPU).", DefaultValueFactory = _ => true };
+    public Option<ApplyMode> Apply { get; } = new("--apply")
+    {
+        Description = "When clients apply received updates: batched (before their next insert), each (on arrival, like a provider; most generator CPU), none.",
+        DefaultValueFactory = _ => ApplyMode.Batched,
+    };
 
     public Option<bool> Awareness { get; } = new("--awareness") { Description = "Each client announces an awareness state after SyncStep1." };
 

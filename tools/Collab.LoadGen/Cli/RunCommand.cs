@@ -37,7 +37,7 @@ internal static class RunCommand
                 TimeSpan.FromSeconds(parse.GetValue(common.ReportInterval)),
                 common.Client(parse));
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.ApplyUpdates}, awareness={settings.Client.Awareness}");
+                $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.Apply}, awareness={settings.Client.Awareness}");
             return await Runner.ExecuteAsync(
                 "run",
                 parse.GetValue(common.Server) ?? "url",

@@ -25,6 +25,7 @@ internal sealed class SyncClient : IAsyncDisposable
     private readonly RunMetrics _metrics;
     private readonly ClientSettings _settings;
     private readonly Random _random;
+    private readonly List<byte[]> _pending = [];
     private byte[]? _localUpdate;
     private long _nextClock;
     private ulong _awarenessClock;
@@ -41,13 +42,6 @@ internal sealed class SyncClient : IAsyncDisposable
         _random = new Random((int)group.ClientIds[index]);
         _doc = new Doc(new DocOptions { ClientId = group.ClientIds[index] });
         _text = _doc.GetText("content");
-        _doc.Update += (_, e) =>
-        {
-            if (e.Origin is null)
-            {
-                _localUpdate = e.Update;
-            }
-        };
         Sink = new DeliverySink(metrics);
     }
 
@@ -104,8 +98,20 @@ internal sealed class SyncClient : IAsyncDisposable
         byte[] message;
         lock (_doc)
         {
+            ApplyPending();
+            // Observed only around local inserts: with a handler attached the document encodes every remote
+            // transaction as an update too, which a receiving client has no use for.
             _localUpdate = null;
-            _text.Insert(_random.Next(_text.Length + 1), content);
+            _doc.Update += CaptureLocalUpdate;
+            try
+            {
+                _text.Insert(_random.Next(_text.Length + 1), content);
+            }
+            finally
+            {
+                _doc.Update -= CaptureLocalUpdate;
+            }
+
             var update = _localUpdate ?? throw new InvalidOperationException("the insert produced no update");
             message = HocuspocusCodec.Update(_group.Name, update);
             var clock = _nextClock;
@@ -159,6 +165,8 @@ internal sealed class SyncClient : IAsyncDisposable
         _socket.Dispose();
         _stop.Dispose();
     }
+
+    private void CaptureLocalUpdate(object? sender, UpdateEventArgs e) => _localUpdate = e.Update;
 
     private Task SendAwarenessAsync(CancellationToken cancellationToken)
     {
@@ -299,12 +307,16 @@ internal sealed class SyncClient : IAsyncDisposable
 
                 return HocuspocusCodec.SyncStep2(_group.Name, diff);
             case 1:
-                Apply(payload);
+                lock (_doc)
+                {
+                    _doc.ApplyUpdate(payload, this);
+                }
+
                 _synced.TrySetResult();
                 return null;
             case 2:
                 Track(payload);
-                Apply(payload);
+                Received(payload);
                 return null;
             default:
                 _metrics.Errors.Add($"unknown sync message type {syncType}");
@@ -325,17 +337,43 @@ internal sealed class SyncClient : IAsyncDisposable
         }
     }
 
-    private void Apply(byte[] update)
+    private void Received(byte[] update)
     {
-        if (!_settings.ApplyUpdates)
+        switch (_settings.Apply)
+        {
+            case ApplyMode.Each:
+                lock (_doc)
+                {
+                    _doc.ApplyUpdate(update, this);
+                }
+
+                break;
+            case ApplyMode.Batched:
+                lock (_doc)
+                {
+                    _pending.Add(update);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Applies the updates received since the last insert in one transaction (caller holds the document lock).</summary>
+    private void ApplyPending()
+    {
+        if (_pending.Count == 0)
         {
             return;
         }
 
-        lock (_doc)
+        _doc.Transact(this, _ =>
         {
-            _doc.ApplyUpdate(update, this);
-        }
+            foreach (var update in _pending)
+            {
+                _doc.ApplyUpdate(update, this);
+            }
+        });
+        _pending.Clear();
     }
 
     private static string Describe(Exception error) => error is WebSocketException socketError
