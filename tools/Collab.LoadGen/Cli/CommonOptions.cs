@@ -33,6 +33,12 @@ internal sealed class CommonOptions
 
     public Option<string?> Output { get; } = new("--output") { Description = "Write the markdown report here (default with --server both: loadgen-<mode>-<time>.md)." };
 
+    public Option<int> Rounds { get; } = new("--rounds")
+    {
+        Description = "With --server both: rounds, alternating which server goes first; the table shows the median of each figure.",
+        DefaultValueFactory = _ => 1,
+    };
+
     public Option<double> ReportInterval { get; } = new("--report-interval") { Description = "Seconds between progress lines (0 = none).", DefaultValueFactory = _ => 5 };
 
     public Option<string> Token { get; } = new("--token") { Description = "Token sent in every Auth message.", DefaultValueFactory = _ => "loadgen" };
@@ -51,7 +57,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, Output, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
+        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
         {
             command.Options.Add(option);
         }

@@ -46,6 +46,7 @@ internal static class IdleCommand
                 common.Launch(parse),
                 text,
                 parse.GetValue(common.Output),
+                parse.GetValue(common.Rounds),
                 target => IdleScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken),
                 cancellationToken);
         });

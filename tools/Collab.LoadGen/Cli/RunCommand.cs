@@ -46,6 +46,7 @@ internal static class RunCommand
                 common.Launch(parse),
                 text,
                 parse.GetValue(common.Output),
+                parse.GetValue(common.Rounds),
                 target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken),
                 cancellationToken);
         });

@@ -18,6 +18,7 @@ internal static class Runner
         LaunchSettings launch,
         string settingsText,
         string? output,
+        int rounds,
         Func<ServerTarget, Task<ScenarioResult>> scenario,
         CancellationToken cancellationToken)
     {
@@ -35,23 +36,42 @@ internal static class Runner
         };
 
         var results = new List<ScenarioResult>();
+        var perRound = new StringBuilder();
         if (kinds.Length == 0)
         {
             results.Add(await scenario(new ServerTarget(url.ToString(), url, serverPid)));
         }
-
-        foreach (var kind in kinds)
+        else
         {
-            results.Add(await RunOnStartedServerAsync(kind, launch, scenario, log, cancellationToken));
+            // Several rounds alternate the order (H C, C H, …) so slow drifts in machine load hit both servers alike.
+            var byKind = kinds.ToDictionary(kind => kind, _ => new List<ScenarioResult>());
+            for (var round = 0; round < Math.Max(1, rounds); round++)
+            {
+                foreach (var kind in round % 2 == 0 ? kinds : Enumerable.Reverse(kinds))
+                {
+                    byKind[kind].Add(await RunOnStartedServerAsync(kind, launch, scenario, log, cancellationToken));
+                }
+
+                if (rounds > 1)
+                {
+                    var table = Table(kinds.Select(kind => byKind[kind][round]).ToList());
+                    perRound.AppendLine(CultureInfo.InvariantCulture, $"### Round {round + 1}").AppendLine().AppendLine(table);
+                    log.WriteLine($"round {round + 1}:");
+                    log.WriteLine(table);
+                }
+            }
+
+            results.AddRange(kinds.Select(kind => RoundMedian.Of(byKind[kind])));
         }
 
-        var table = results.Count == 2 ? ResultTable.Comparison(results[1], results[0]) : ResultTable.Single(results[0]);
+        var final = Table(results);
         log.WriteLine();
-        log.WriteLine(table);
+        log.WriteLine(rounds > 1 ? $"median of {rounds} rounds:" : "result:");
+        log.WriteLine(final);
         output ??= kinds.Length == 2 ? $"loadgen-{mode}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md" : null;
         if (output is not null)
         {
-            await File.WriteAllTextAsync(output, Report(mode, settingsText, table), cancellationToken);
+            await File.WriteAllTextAsync(output, Report(mode, settingsText, rounds, final, perRound.ToString()), cancellationToken);
             log.WriteLine($"report written to {Path.GetFullPath(output)}");
         }
 
@@ -78,7 +98,11 @@ internal static class Runner
         }
     }
 
-    private static string Report(string mode, string settingsText, string table)
+    /// <summary>Side by side when both servers ran (results are in launch order: Hocuspocus, Collab).</summary>
+    private static string Table(IReadOnlyList<ScenarioResult> results) =>
+        results.Count == 2 ? ResultTable.Comparison(results[1], results[0]) : ResultTable.Single(results[0]);
+
+    private static string Report(string mode, string settingsText, int rounds, string table, string perRound)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Collab.LoadGen {mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -87,7 +111,18 @@ internal static class Runner
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Settings: {settingsText}. Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
         text.AppendLine();
+        if (rounds > 1)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} rounds (server order alternating):");
+            text.AppendLine();
+        }
+
         text.Append(table);
+        if (perRound.Length > 0)
+        {
+            text.AppendLine().Append(perRound);
+        }
+
         return text.ToString();
     }
 }

@@ -32,3 +32,30 @@ internal sealed class ScenarioResult(string server)
 
     public double? this[string name] => _metrics.FirstOrDefault(m => m.Name == name)?.Value;
 }
+
+/// <summary>Combines the rounds of one server: the median of each figure, errors of all rounds.</summary>
+internal static class RoundMedian
+{
+    public static ScenarioResult Of(IReadOnlyList<ScenarioResult> rounds)
+    {
+        if (rounds.Count == 1)
+        {
+            return rounds[0];
+        }
+
+        var combined = new ScenarioResult(rounds[0].Server);
+        foreach (var metric in rounds[0].Metrics)
+        {
+            var values = rounds.Select(r => r[metric.Name]).OfType<double>().Order().ToList();
+            double? median = values.Count == 0 ? null
+                : values.Count % 2 == 1 ? values[values.Count / 2]
+                : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+            combined.Add(metric.Name, median, metric.Format);
+        }
+
+        combined.ErrorCount = rounds.Sum(r => r.ErrorCount);
+        combined.ErrorSummary = string.Join("; ", rounds.Select((r, i) => $"round {i + 1}: {r.Failure ?? r.ErrorSummary}"));
+        combined.Failure = rounds.All(r => r.Failure is not null) ? rounds[0].Failure : null;
+        return combined;
+    }
+}

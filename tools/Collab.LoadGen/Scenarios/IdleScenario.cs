@@ -38,6 +38,13 @@ internal static class IdleScenario
         var connectTime = await fleet.ConnectAllAsync(target.WebSocketUri, settings.ConnectConcurrency, cancellationToken);
         log.WriteLine($"{target.Name}: {metrics.Connected}/{settings.Connections} connections synced in {connectTime.TotalSeconds:0.0} s");
 
+        if (metrics.Connected == 0)
+        {
+            await stopReporting.CancelAsync();
+            await reporting;
+            return new ScenarioResult(target.Name) { Failure = $"no connection synced: {metrics.Errors.Summary()}", ErrorCount = metrics.Errors.Total };
+        }
+
         using var stopKeepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keepAlives = settings.KeepAlive > TimeSpan.Zero
             ? fleet.Synced.Select(client => KeepAliveLoopAsync(client, settings.KeepAlive, metrics, stopKeepAlive.Token)).ToList()

@@ -35,6 +35,13 @@ internal static class RunScenario
         var connectTime = await fleet.ConnectAllAsync(target.WebSocketUri, settings.ConnectConcurrency, cancellationToken);
         log.WriteLine($"{target.Name}: {metrics.Connected}/{fleet.Clients.Count} clients synced in {connectTime.TotalSeconds:0.0} s");
 
+        if (metrics.Connected == 0)
+        {
+            await stopReporting.CancelAsync();
+            await reporting;
+            return new ScenarioResult(target.Name) { Failure = $"no client connected: {metrics.Errors.Summary()}", ErrorCount = metrics.Errors.Total };
+        }
+
         reporter.Phase = "warm-up";
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var senders = fleet.Synced.Select(client => SendLoopAsync(client, settings, metrics, stopSending.Token)).ToList();
