@@ -156,6 +156,13 @@ internal sealed class DeleteSet
     public static DeleteSet Read(IUpdateDecoder decoder)
     {
         var ds = new DeleteSet();
+        ReadInto(decoder, ds);
+        return ds;
+    }
+
+    /// <summary>Reads a delete set and appends its ranges to <paramref name="ds"/> (clients in first-seen order).</summary>
+    public static void ReadInto(IUpdateDecoder decoder, DeleteSet ds)
+    {
         var rest = decoder.RestDecoder;
         var numClients = rest.ReadLength();
         for (var i = 0; i < numClients; i++)
@@ -184,7 +191,5 @@ internal sealed class DeleteSet
                 }
             }
         }
-
-        return ds;
     }
 }

@@ -189,13 +189,9 @@ internal static class UpdateIntegrator
             return null;
         }
 
-        foreach (var list in unapplied.Clients.Values)
-        {
-            // yjs writes the ranges in read order; sorting keeps malformed (unsorted) input encodable.
-            var sorted = list.OrderBy(static d => d.Clock).ToList();
-            list.Clear();
-            list.AddRange(sorted);
-        }
+        // yjs writes the ranges in read order; for yjs-produced input they are already sorted and disjoint.
+        // Sorting and merging keeps malformed (unsorted, overlapping) input encodable in the v2 delta format.
+        unapplied.SortAndMerge();
 
         var encoder = new UpdateEncoderV2();
         encoder.RestEncoder.WriteVarUInt(0);

@@ -137,17 +137,7 @@ public static partial class YUpdates
         var merged = new DeleteSet();
         foreach (var d in decoders)
         {
-            var ds = DeleteSet.Read(d);
-            foreach (var (client, items) in ds.Clients)
-            {
-                if (!merged.Clients.TryGetValue(client, out var list))
-                {
-                    list = [];
-                    merged.Clients[client] = list;
-                }
-
-                list.AddRange(items);
-            }
+            DeleteSet.ReadInto(d, merged);
         }
 
         merged.SortAndMerge();
