@@ -6,7 +6,8 @@ public static class BuiltInExtensionsRegistration
     /// <summary>
     /// Adds the throttle (<c>Collab:Throttle</c>, off by default), JWT authentication (<c>Collab:Auth</c>, on when a key
     /// is configured), SQLite persistence (<c>Collab:Sqlite</c>, on by default), webhooks (<c>Collab:Webhook</c>, on when a
-    /// URL is configured) and the hook event logger (<c>Collab:Logger</c>, on by default).
+    /// URL is configured), the hook event logger (<c>Collab:Logger</c>, on by default) and the options of the operator API
+    /// (<c>Collab:Api</c>; its endpoints are mapped by <c>MapCollabApi</c>).
     /// </summary>
     public static IHostApplicationBuilder AddCollabBuiltInExtensions(this IHostApplicationBuilder builder)
     {
@@ -16,6 +17,7 @@ public static class BuiltInExtensionsRegistration
         builder.AddCollabSqlite();
         builder.AddCollabWebhook();
         builder.AddCollabLogger();
+        builder.AddCollabApi();
         return builder;
     }
 }

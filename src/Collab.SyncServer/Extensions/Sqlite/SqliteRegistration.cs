@@ -33,10 +33,11 @@ public static class SqliteRegistration
         return builder;
     }
 
-    // "--sqlite file" arrives as the key "sqlite"; "--sqlite=" or "--sqlite=true" mean the default file.
+    // "--sqlite [file]" arrives as Collab:Persistence:Sqlite (the sync server's flag parser; "" without a file) or, from
+    // the standard command-line provider, as "sqlite"; an empty value or "true" means the default file.
     private static void ApplySqliteFlag(IConfigurationManager configuration)
     {
-        var flag = configuration["sqlite"];
+        var flag = configuration["Collab:Persistence:Sqlite"] ?? configuration["sqlite"];
         if (flag is null)
         {
             return;
