@@ -97,7 +97,12 @@ public class B4TraceTests(ITestOutputHelper output)
         var sw = Stopwatch.StartNew();
         var merged = YUpdates.MergeUpdates(updates);
         output.WriteLine($"merge {updates.Count} updates: {sw.ElapsedMilliseconds} ms, {merged.Length} bytes");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"merge took {sw.Elapsed}");
+#if DEBUG
+        var limit = TimeSpan.FromSeconds(30);
+#else
+        var limit = TimeSpan.FromSeconds(5);
+#endif
+        Assert.True(sw.Elapsed < limit, $"merge took {sw.Elapsed}");
         var fresh = new Doc();
         fresh.ApplyUpdate(merged);
         Assert.Equal(doc.GetText("text").ToString(), fresh.GetText("text").ToString());
