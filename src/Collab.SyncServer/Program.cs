@@ -1,11 +1,15 @@
+using Collab.SyncServer.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1234");
+builder.AddCollabSyncServer(args);
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapCollabSyncServer();
 
 app.Run();
 

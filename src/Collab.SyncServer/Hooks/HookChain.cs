@@ -8,6 +8,7 @@ namespace Collab.SyncServer.Hooks;
 public sealed partial class HookChain
 {
     private readonly ILogger<HookChain> _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _implements = new(StringComparer.Ordinal);
 
     /// <summary>Sorts the extensions: highest priority first, registration order among equals.</summary>
     public HookChain(IEnumerable<ICollabExtension> extensions, ILogger<HookChain> logger)
@@ -20,9 +21,9 @@ public sealed partial class HookChain
     public IReadOnlyList<ICollabExtension> Extensions { get; }
 
     /// <summary>True when some extension overrides the hook named by <paramref name="hookName"/>.</summary>
-    public bool Implements(string hookName) =>
+    public bool Implements(string hookName) => _implements.GetOrAdd(hookName, name =>
         Extensions.Any(e => e.GetType().GetInterfaceMap(typeof(ICollabExtension)).TargetMethods
-            .Any(m => m.DeclaringType != typeof(ICollabExtension) && m.Name.EndsWith(hookName, StringComparison.Ordinal)));
+            .Any(m => m.DeclaringType != typeof(ICollabExtension) && (m.Name == name || m.Name.EndsWith("." + name, StringComparison.Ordinal)))));
 
     /// <summary>Runs an awaited chain.</summary>
     /// <returns>False when a hook ended the chain with <see cref="SkipFurtherHooksException"/>.</returns>

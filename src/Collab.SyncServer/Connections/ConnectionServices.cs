@@ -1,0 +1,55 @@
+using Collab.SyncServer.Documents;
+using Collab.SyncServer.Hooks;
+using Microsoft.Extensions.Options;
+
+namespace Collab.SyncServer.Connections;
+
+/// <summary>What sessions and connections need from the server, in one singleton.</summary>
+internal sealed class ConnectionServices(
+    IOptions<SyncServerOptions> options,
+    HookChain hooks,
+    DocumentRegistry registry,
+    ISyncDurability durability,
+    SessionTracker sessions,
+    TimeProvider time,
+    IServiceProvider services,
+    ILoggerFactory loggers)
+{
+    public SyncServerOptions Options { get; } = options.Value;
+
+    public HookChain Hooks { get; } = hooks;
+
+    public DocumentRegistry Registry { get; } = registry;
+
+    public ISyncDurability Durability { get; } = durability;
+
+    public SessionTracker Sessions { get; } = sessions;
+
+    public TimeProvider Time { get; } = time;
+
+    public IServiceProvider Services { get; } = services;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("Collab.SyncServer.Connections");
+
+    public bool HasBeforeHandleMessage { get; } = hooks.Implements(nameof(ICollabExtension.BeforeHandleMessage));
+
+    public bool HasAfterHandleMessage { get; } = hooks.Implements(nameof(ICollabExtension.AfterHandleMessage));
+
+    public bool HasBeforeSync { get; } = hooks.Implements(nameof(ICollabExtension.BeforeSync));
+
+    public bool HasBeforeHandleAwareness { get; } = hooks.Implements(nameof(ICollabExtension.BeforeHandleAwareness));
+}
+
+/// <summary>The open sockets, for shutdown and the connection count.</summary>
+internal sealed class SessionTracker
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SocketSession, byte> _sessions = new();
+
+    public int Count => _sessions.Count;
+
+    public IReadOnlyCollection<SocketSession> Snapshot => [.. _sessions.Keys];
+
+    public void Add(SocketSession session) => _sessions.TryAdd(session, 0);
+
+    public void Remove(SocketSession session) => _sessions.TryRemove(session, out _);
+}

@@ -1,0 +1,80 @@
+using Collab.SyncServer.Documents;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
+using Collab.SyncServer.Telemetry;
+using Collab.Yjs.Protocols;
+
+namespace Collab.SyncServer.Connections;
+
+/// <summary>A document connection of a Hocuspocus provider: every message carries the connection's address.</summary>
+internal sealed class HocuspocusConnection(SocketSession session, ServerDocument document, ConnectionPayload payload, string address)
+    : DocumentConnection(session, document, payload, address)
+{
+    public override ConnectionKind Kind => ConnectionKind.Hocuspocus;
+
+    internal override byte[] EncodeUpdate(byte[] update) => OutboundMessages.Sync(Address, SyncMessage.Update(update));
+
+    internal override byte[] EncodeAwareness(byte[] update) => OutboundMessages.Awareness(Address, update);
+
+    internal override byte[] EncodeSync(SyncMessage message) => OutboundMessages.Sync(Address, message);
+
+    private protected override void SendSyncStatus(bool applied) => Send(OutboundMessages.SyncStatus(Address, applied));
+
+    public override void SendStateless(string payload) => Send(OutboundMessages.Stateless(Address, payload));
+
+    public override void RequestToken() => Send(OutboundMessages.TokenRequest(Address));
+
+    private protected override void NotifyClosed(int code, string reason) => Send(OutboundMessages.Close(Address, reason));
+
+    private protected override async ValueTask HandleFrameAsync(byte[] frame)
+    {
+        var message = InboundMessage.Parse(frame);
+        if (message.DocumentName != DocumentName)
+        {
+            return;
+        }
+
+        switch (message.Type)
+        {
+            case MessageType.Sync:
+                await HandleSyncAsync(message.ReadSync(), answerWithStep1: true).ConfigureAwait(false);
+                break;
+            case MessageType.SyncReply:
+                await HandleSyncAsync(message.ReadSync(), answerWithStep1: false).ConfigureAwait(false);
+                break;
+            case MessageType.Awareness:
+                await HandleAwarenessAsync(message.ReadAwareness()).ConfigureAwait(false);
+                break;
+            case MessageType.QueryAwareness:
+                HandleQueryAwareness();
+                break;
+            case MessageType.Stateless:
+                HandleStateless(message.ReadStateless());
+                break;
+            case MessageType.Auth:
+                var (type, token, _) = message.ReadAuth();
+                if (type == AuthMessageType.Token)
+                {
+                    await HandleTokenSyncAsync(token).ConfigureAwait(false);
+                }
+
+                break;
+            case MessageType.BroadcastStateless:
+                // since 4.1.1 clients may not broadcast to everybody
+                throw new CollabRejectException(CloseCodes.ResetConnection, "Reset Connection");
+            case MessageType.Close:
+                await BeginCloseFromClientAsync().ConfigureAwait(false);
+                break;
+            default:
+                Services.Logger.UnknownMessage(message.RawType, DocumentName);
+                break;
+        }
+    }
+
+    private Task BeginCloseFromClientAsync()
+    {
+        // the provider detached: close quietly; the frames after it are dropped
+        _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: false, drain: false);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Collab.SyncServer.Documents;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
+using Collab.SyncServer.Telemetry;
+
+namespace Collab.SyncServer.Connections;
+
+internal sealed partial class HocuspocusSession
+{
+    private async Task AuthenticateAsync(Pending pending, string documentName, string token, string? version)
+    {
+        await Task.Yield();
+        using var activity = SyncServerTelemetry.ActivitySource.StartActivity("authenticate");
+        activity?.SetTag("collab.document", documentName);
+        var config = new ConnectionConfig();
+        var context = new Dictionary<string, object?>();
+        ServerDocument? reserved = null;
+        try
+        {
+            Services.Registry.ValidateName(documentName);
+            var connect = new OnConnectPayload
+            {
+                Services = Services.Services,
+                DocumentName = documentName,
+                Request = Http,
+                RequestHeaders = Http.Request.Headers,
+                RequestParameters = Http.Request.Query,
+                SocketId = SocketId,
+                ConnectionConfig = config,
+                Context = context,
+                ProviderVersion = version,
+                Kind = ConnectionKind.Hocuspocus,
+            };
+            await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
+            var authenticate = new OnAuthenticatePayload
+            {
+                Services = Services.Services,
+                DocumentName = documentName,
+                Request = Http,
+                RequestHeaders = Http.Request.Headers,
+                RequestParameters = Http.Request.Query,
+                SocketId = SocketId,
+                ConnectionConfig = config,
+                Context = context,
+                ProviderVersion = version,
+                Kind = ConnectionKind.Hocuspocus,
+                Token = token,
+            };
+            await Services.Hooks.RunAsync("onAuthenticate", authenticate, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
+            config.IsAuthenticated = true;
+            MarkAuthenticated();
+
+            // B4: Authenticated goes out before the document is loaded; a load error then follows as PermissionDenied
+            Send(OutboundMessages.Authenticated(pending.Address, config.ReadOnly));
+            reserved = await Services.Registry.AcquireAsync(connect).ConfigureAwait(false);
+            Establish(pending, reserved, connect);
+            reserved = null;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            reserved?.Unreserve();
+            var reason = e switch
+            {
+                CollabRejectException r => r.Reason,
+                SkipFurtherHooksException => "Forbidden",
+                _ => "permission-denied",
+            };
+            Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            Send(OutboundMessages.PermissionDenied(pending.Address, reason));
+            lock (_gate)
+            {
+                ForgetPendingLocked(pending);
+            }
+
+            if (reserved is not null)
+            {
+                Services.Registry.AfterDisconnect(reserved, Options.UnloadImmediately);
+            }
+        }
+    }
+
+    private void Establish(Pending pending, ServerDocument document, ConnectionPayload payload)
+    {
+        var connection = new HocuspocusConnection(this, document, payload, pending.Address);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                // the socket went away while loading: attach and close at once so that the unload logic runs
+                document.Attach(connection);
+                ForgetPendingLocked(pending);
+                _ = connection.BeginClose(CloseCodes.Normal, "Socket closed", notify: false, drain: false);
+                return;
+            }
+
+            document.Attach(connection);
+            foreach (var frame in pending.Queue)
+            {
+                _ = connection.EnqueueAsync(frame);
+            }
+
+            ForgetPendingLocked(pending);
+            _connections[pending.Address] = connection;
+        }
+
+        connection.Start();
+        Services.Logger.ConnectionOpened(connection.DocumentName, SocketId);
+        _ = Services.Hooks.RunLoggedAsync("connected", new ConnectedPayload
+        {
+            Services = Services.Services,
+            DocumentName = payload.DocumentName,
+            Request = payload.Request,
+            RequestHeaders = payload.RequestHeaders,
+            RequestParameters = payload.RequestParameters,
+            SocketId = SocketId,
+            ConnectionConfig = payload.ConnectionConfig,
+            Context = payload.Context,
+            ProviderVersion = payload.ProviderVersion,
+            Kind = ConnectionKind.Hocuspocus,
+            Connection = connection,
+            Document = document,
+        }, static (x, p) => x.Connected(p)).AsTask();
+    }
+}

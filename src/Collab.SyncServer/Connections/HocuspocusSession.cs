@@ -1,0 +1,154 @@
+using System.Net.WebSockets;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
+
+namespace Collab.SyncServer.Connections;
+
+/// <summary>
+/// A multiplexed Hocuspocus socket: routes frames by address to established document connections, queues the
+/// frames of addresses that are not authenticated yet (within the pre-auth limits, §7.2.3) and authenticates each
+/// address on its Auth message (§7.2.4). Routing and the queue-to-connection switch share one lock, so a new frame
+/// never overtakes queued ones.
+/// </summary>
+internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext http, ConnectionServices services)
+    : SocketSession(socket, http, services)
+{
+    private sealed class Pending(string address)
+    {
+        public string Address { get; } = address;
+
+        public List<byte[]> Queue { get; } = [];
+
+        public bool AuthInProgress { get; set; }
+    }
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DocumentConnection> _connections = new(StringComparer.Ordinal);
+    private int _queuedBytes;
+    private int _queuedMessages;
+    private bool _closed;
+
+    protected override ValueTask OnFrameAsync(byte[] frame)
+    {
+        if (InboundMessage.IsPong(frame))
+        {
+            return default;
+        }
+
+        var message = InboundMessage.Parse(frame);
+        DocumentConnection? target;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return default;
+            }
+
+            // fallback to the plain document name for established connections, but never for a session address
+            // that is authenticating (or wants to) on its own
+            if (!_connections.TryGetValue(message.Address, out target) && message.SessionId is not null
+                && message.Type != MessageType.Auth && !_pending.ContainsKey(message.Address))
+            {
+                _connections.TryGetValue(message.DocumentName, out target);
+            }
+
+            if (target is null)
+            {
+                QueueOrAuthenticateLocked(message);
+                return default;
+            }
+        }
+
+        return target.EnqueueAsync(frame);
+    }
+
+    private void QueueOrAuthenticateLocked(InboundMessage message)
+    {
+        if (!_pending.TryGetValue(message.Address, out var pending))
+        {
+            if (_pending.Count >= Options.MaxPendingDocuments)
+            {
+                throw new ProtocolException(CloseCodes.ResetConnection, "Reset Connection");
+            }
+
+            if (_pending.Count + _connections.Count >= Options.MaxDocumentsPerSocket)
+            {
+                throw new ProtocolException(CloseCodes.ResetConnection, "Too Many Documents");
+            }
+
+            pending = new Pending(message.Address);
+            _pending[message.Address] = pending;
+        }
+
+        if (message.Type == MessageType.Auth && !pending.AuthInProgress)
+        {
+            var (_, token, version) = message.ReadAuth();
+            pending.AuthInProgress = true;
+            _ = AuthenticateAsync(pending, message.DocumentName, token, version);
+            return;
+        }
+
+        if (_queuedBytes + message.Frame.Length > Options.MaxUnauthenticatedQueueBytes || _queuedMessages + 1 > Options.MaxUnauthenticatedQueueMessages)
+        {
+            throw new ProtocolException(CloseCodes.ResetConnection, "Reset Connection");
+        }
+
+        pending.Queue.Add(message.Frame);
+        _queuedBytes += message.Frame.Length;
+        _queuedMessages++;
+    }
+
+    /// <summary>Drops the pending state of an address (after PermissionDenied, so the client may retry).</summary>
+    private void ForgetPendingLocked(Pending pending)
+    {
+        if (_pending.TryGetValue(pending.Address, out var current) && current == pending)
+        {
+            _pending.Remove(pending.Address);
+        }
+
+        _queuedBytes -= pending.Queue.Sum(f => f.Length);
+        _queuedMessages -= pending.Queue.Count;
+        pending.Queue.Clear();
+    }
+
+    public override void Forget(DocumentConnection connection)
+    {
+        lock (_gate)
+        {
+            if (_connections.TryGetValue(connection.Address, out var current) && current == connection)
+            {
+                _connections.Remove(connection.Address);
+            }
+        }
+    }
+
+    /// <summary>All document connections, e.g. for closeConnections().</summary>
+    public IReadOnlyList<DocumentConnection> Connections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _connections.Values];
+            }
+        }
+    }
+
+    protected override async Task OnSocketClosedAsync()
+    {
+        List<DocumentConnection> connections;
+        lock (_gate)
+        {
+            _closed = true;
+            connections = [.. _connections.Values];
+            foreach (var pending in _pending.Values.ToList())
+            {
+                ForgetPendingLocked(pending);
+            }
+        }
+
+        var drain = !IsTerminated;
+        await Task.WhenAll(connections.Select(c => c.BeginClose(CloseCodes.Normal, "Socket closed", notify: false, drain))).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
+using Collab.SyncServer.Telemetry;
+
+namespace Collab.SyncServer.Connections;
+
+/// <summary>
+/// One accepted WebSocket: the receive loop (binary frames up to the size limit, reassembled), the bounded send
+/// queue, the inactivity timeout (§7.2.7) and termination with a close code.
+/// </summary>
+internal abstract class SocketSession
+{
+    private readonly WebSocket _socket;
+    private readonly ITimer _timer;
+    private readonly long _openedAt;
+    private long _lastReceived;
+    private int _terminated;
+    private volatile bool _hasAuthenticated;
+
+    protected SocketSession(WebSocket socket, HttpContext http, ConnectionServices services)
+    {
+        _socket = socket;
+        Http = http;
+        Services = services;
+        Options = services.Options;
+        Sender = new SocketSender(socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow);
+        _openedAt = services.Time.GetTimestamp();
+        _lastReceived = _openedAt;
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Options.Timeout.Ticks / 4));
+        _timer = services.Time.CreateTimer(static s => ((SocketSession)s!).CheckTimeout(), this, period, period);
+    }
+
+    public string SocketId { get; } = Guid.NewGuid().ToString();
+
+    public HttpContext Http { get; }
+
+    public ConnectionServices Services { get; }
+
+    protected SyncServerOptions Options { get; }
+
+    protected SocketSender Sender { get; }
+
+    protected bool IsTerminated => Volatile.Read(ref _terminated) != 0;
+
+    /// <summary>Switches the timeout from the absolute pre-auth deadline to the idle rule (sticky).</summary>
+    protected void MarkAuthenticated() => _hasAuthenticated = true;
+
+    public bool Send(byte[] message) => !IsTerminated && Sender.TrySend(message);
+
+    /// <summary>Runs the socket until it closes, then closes every document connection.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        Services.Sessions.Add(this);
+        SyncServerTelemetry.Sockets.Add(1);
+        try
+        {
+            await OnOpenAsync().ConfigureAwait(false);
+            await ReceiveLoopAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // the peer vanished or the server stops
+        }
+        finally
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+            await OnSocketClosedAsync().ConfigureAwait(false);
+            Sender.Close(CloseCodes.Normal, "", discardQueued: false);
+            await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+            _socket.Abort();
+            Services.Sessions.Remove(this);
+            SyncServerTelemetry.Sockets.Add(-1);
+            Services.Logger.SocketClosed(SocketId);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken stopping)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var message = new ArrayBufferWriter<byte>(16 * 1024);
+        try
+        {
+            // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(), stopping).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (IsTerminated)
+                {
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    Terminate(CloseCodes.UnsupportedData, "Unsupported Data", null);
+                    continue;
+                }
+
+                if (message.WrittenCount + result.Count > Options.MaxMessageBytes)
+                {
+                    Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
+                    continue;
+                }
+
+                message.Write(buffer.AsSpan(0, result.Count));
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var frame = message.WrittenSpan.ToArray();
+                if (message.Capacity > 1024 * 1024)
+                {
+                    message = new ArrayBufferWriter<byte>(16 * 1024);
+                }
+                else
+                {
+                    message.ResetWrittenCount();
+                }
+
+                Interlocked.Exchange(ref _lastReceived, Services.Time.GetTimestamp());
+                SyncServerTelemetry.MessagesIn.Add(1);
+                SyncServerTelemetry.BytesIn.Add(frame.Length);
+                try
+                {
+                    await OnFrameAsync(frame).ConfigureAwait(false);
+                }
+                catch (ProtocolException e)
+                {
+                    Terminate(e.Code, e.Reason, e);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    protected virtual Task OnOpenAsync() => Task.CompletedTask;
+
+    protected abstract ValueTask OnFrameAsync(byte[] frame);
+
+    /// <summary>Closes every document connection of the socket (§7.2.8).</summary>
+    protected abstract Task OnSocketClosedAsync();
+
+    /// <summary>Forgets a document connection that closed.</summary>
+    public abstract void Forget(DocumentConnection connection);
+
+    /// <summary>Closes the socket with a code; frames in flight are ignored from now on.</summary>
+    public void Terminate(int code, string reason, Exception? cause)
+    {
+        if (Interlocked.Exchange(ref _terminated, 1) != 0)
+        {
+            return;
+        }
+
+        SyncServerTelemetry.Terminations.Add(1, new KeyValuePair<string, object?>("code", code));
+        Services.Logger.SocketTerminated(SocketId, code, reason, cause);
+        _ = TerminateAsync(code, reason);
+    }
+
+    private async Task TerminateAsync(int code, string reason)
+    {
+        await Sender.CloseAsync(code, reason, discardQueued: true, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        // give the peer a moment to answer the close frame, then drop the connection
+        var deadline = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+        while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent && !deadline.IsCompleted)
+        {
+            await Task.WhenAny(deadline, Task.Delay(20, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        _socket.Abort();
+    }
+
+    private void OnSendOverflow()
+    {
+        SyncServerTelemetry.SlowConsumers.Add(1);
+        Services.Logger.SlowConsumer(SocketId);
+        Terminate(CloseCodes.TryAgainLater, "Send Queue Overflow", null);
+    }
+
+    private void CheckTimeout()
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        var now = Services.Time.GetTimestamp();
+        var since = _hasAuthenticated ? Interlocked.Read(ref _lastReceived) : _openedAt;
+        if (Services.Time.GetElapsedTime(since, now) > Options.Timeout)
+        {
+            Terminate(CloseCodes.ConnectionTimeout, "Connection Timeout", null);
+        }
+    }
+}

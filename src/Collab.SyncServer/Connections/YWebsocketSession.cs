@@ -1,0 +1,102 @@
+using System.Net.WebSockets;
+using Collab.SyncServer.Documents;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
+using Collab.SyncServer.Telemetry;
+
+namespace Collab.SyncServer.Connections;
+
+/// <summary>
+/// A plain y-websocket client: the document comes from the URL, the token from the query string
+/// (<c>?token=</c>, configurable) or an <c>Authorization: Bearer</c> header; after authentication the server speaks
+/// first with its SyncStep1 and the awareness states (protocol.md §6.3, §6.5).
+/// </summary>
+internal sealed class YWebsocketSession(WebSocket socket, HttpContext http, ConnectionServices services, string documentName)
+    : SocketSession(socket, http, services)
+{
+    private readonly TaskCompletionSource<DocumentConnection?> _connection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DocumentConnection? _established;
+
+    protected override async Task OnOpenAsync()
+    {
+        var config = new ConnectionConfig();
+        var context = new Dictionary<string, object?>();
+        ServerDocument? reserved = null;
+        try
+        {
+            Services.Registry.ValidateName(documentName);
+            var connect = new OnConnectPayload
+            {
+                Services = Services.Services,
+                DocumentName = documentName,
+                Request = Http,
+                RequestHeaders = Http.Request.Headers,
+                RequestParameters = Http.Request.Query,
+                SocketId = SocketId,
+                ConnectionConfig = config,
+                Context = context,
+                Kind = ConnectionKind.YWebsocket,
+            };
+            await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
+            await Services.Hooks.RunAsync("onAuthenticate", new OnAuthenticatePayload
+            {
+                Services = Services.Services,
+                DocumentName = documentName,
+                Request = Http,
+                RequestHeaders = Http.Request.Headers,
+                RequestParameters = Http.Request.Query,
+                SocketId = SocketId,
+                ConnectionConfig = config,
+                Context = context,
+                Kind = ConnectionKind.YWebsocket,
+                Token = Token(),
+            }, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
+            config.IsAuthenticated = true;
+            MarkAuthenticated();
+            reserved = await Services.Registry.AcquireAsync(connect).ConfigureAwait(false);
+            var connection = new YWebsocketConnection(this, reserved, connect);
+            Send(connection.EncodeSync(reserved.CreateSyncStep1()));
+            reserved.Attach(connection);
+            reserved = null;
+            _established = connection;
+            connection.Start();
+            _connection.TrySetResult(connection);
+            Services.Logger.ConnectionOpened(documentName, SocketId);
+        }
+        catch (Exception e)
+        {
+            reserved?.Unreserve();
+            var (code, reason) = e is CollabRejectException r ? (r.Code, r.Reason) : (CloseCodes.Forbidden, "permission-denied");
+            Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            Send(YWebsocketMessages.PermissionDenied(reason));
+            _connection.TrySetResult(null);
+            Terminate(code is >= 1000 and < 5000 ? code : CloseCodes.Forbidden, reason, null);
+        }
+    }
+
+    private string Token()
+    {
+        if (Http.Request.Query.TryGetValue(Options.YWebsocketTokenParameter, out var token) && token.Count > 0)
+        {
+            return token[0] ?? "";
+        }
+
+        var authorization = Http.Request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : "";
+    }
+
+    protected override ValueTask OnFrameAsync(byte[] frame) =>
+        _established is { } connection ? connection.EnqueueAsync(frame) : default;
+
+    public override void Forget(DocumentConnection connection)
+    {
+    }
+
+    protected override async Task OnSocketClosedAsync()
+    {
+        if (await _connection.Task.ConfigureAwait(false) is { } connection)
+        {
+            await connection.BeginClose(CloseCodes.Normal, "Socket closed", notify: false, drain: !IsTerminated).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Collab.SyncServer.Connections;
+using Collab.SyncServer.Telemetry;
+using Collab.Yjs;
+
+namespace Collab.SyncServer.Documents;
+
+/// <summary>
+/// Outgoing fan-out of one document (protocol.md §7.9): updates and awareness changes are buffered and flushed
+/// together — updates merged into one, awareness collapsed to the latest state of each changed client — and each
+/// message is encoded once per address and appended to every connection's send queue without waiting.
+/// </summary>
+/// <remarks>
+/// Lock order: callers (document lock, awareness lock) take only <c>_pending</c>; a flush takes <c>_send</c>,
+/// then <c>_pending</c> briefly, then the awareness lock to encode, never the other way round.
+/// </remarks>
+internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time)
+{
+    private readonly Lock _pending = new();
+    private readonly Lock _send = new();
+    private List<byte[]> _updates = [];
+    private HashSet<ulong> _awareness = [];
+    private int _updateBytes;
+    private bool _scheduled;
+    private long _firstChange;
+
+    public void AddUpdate(byte[] update)
+    {
+        lock (_pending)
+        {
+            _updates.Add(update);
+            _updateBytes += update.Length;
+            ScheduleLocked(_updateBytes >= options.FlushMaxBytes);
+        }
+    }
+
+    public void AddAwareness(IEnumerable<ulong> clients)
+    {
+        lock (_pending)
+        {
+            _awareness.UnionWith(clients);
+            ScheduleLocked(false);
+        }
+    }
+
+    /// <summary>Sends everything buffered now (also used before the document is destroyed).</summary>
+    public void Flush()
+    {
+        lock (_send)
+        {
+            List<byte[]> updates;
+            HashSet<ulong> awareness;
+            long first;
+            lock (_pending)
+            {
+                (updates, _updates) = (_updates, []);
+                (awareness, _awareness) = (_awareness, []);
+                _updateBytes = 0;
+                _scheduled = false;
+                first = _firstChange;
+            }
+
+            if (updates.Count == 0 && awareness.Count == 0)
+            {
+                return;
+            }
+
+            var connections = document.ConnectionSnapshot;
+            if (updates.Count > 0)
+            {
+                if (options.FlushDelay is null)
+                {
+                    foreach (var update in updates)
+                    {
+                        Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                    }
+                }
+                else
+                {
+                    var merged = updates.Count == 1 ? updates[0] : YUpdates.MergeUpdates(updates);
+                    Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
+                }
+            }
+
+            if (awareness.Count > 0)
+            {
+                var update = document.Awareness.EncodeUpdate(awareness);
+                Send(connections, update, static (c, u) => c.EncodeAwareness(u));
+            }
+
+            SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
+        }
+    }
+
+    private static void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode)
+    {
+        // one encoding per address (y-websocket connections share the empty address)
+        Dictionary<(bool, string), byte[]>? cache = null;
+        foreach (var connection in connections)
+        {
+            var key = (connection.Kind == Hooks.ConnectionKind.Hocuspocus, connection.Address);
+            cache ??= [];
+            if (!cache.TryGetValue(key, out var message))
+            {
+                message = encode(connection, payload);
+                cache[key] = message;
+            }
+
+            connection.Send(message);
+        }
+    }
+
+    private void ScheduleLocked(bool now)
+    {
+        if (_scheduled && !now)
+        {
+            return;
+        }
+
+        if (!_scheduled)
+        {
+            _firstChange = time.GetTimestamp();
+        }
+
+        _scheduled = true;
+        var delay = options.FlushDelay ?? TimeSpan.Zero;
+        if (now || delay <= TimeSpan.Zero)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static b => b.Flush(), this, preferLocal: false);
+        }
+        else
+        {
+            ITimer? timer = null;
+            timer = time.CreateTimer(_ =>
+            {
+                timer?.Dispose();
+                Flush();
+            }, null, delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Telemetry;
+
+namespace Collab.SyncServer.Documents;
+
+/// <summary>
+/// The debounced store of one document (protocol.md §7.3.3, with the PR #1110 fix) plus what the reference lacks
+/// (Appendix B3): a failed store is retried with exponential backoff, and the document counts as dirty until a
+/// store that covers its last change succeeded, so it is never unloaded with unstored changes.
+/// </summary>
+internal sealed class DocumentStore(
+    ServerDocument document,
+    SyncServerOptions options,
+    TimeProvider time,
+    HookChain hooks,
+    IServiceProvider services,
+    ILogger logger,
+    Action<ServerDocument> afterStore) : IDisposable
+{
+    public delegate DocumentStore Factory(ServerDocument document);
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _mutex = new(1, 1);
+    private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    private ITimer? _timer;
+    private long? _start;
+    private int _running;
+    private int _failures;
+    private long _stored;
+    private IDictionary<string, object?> _lastContext = new Dictionary<string, object?>();
+    private TransactionOrigin? _lastOrigin;
+    private bool _disposed;
+
+    /// <summary>True while a store is armed or running.</summary>
+    public bool IsPending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timer is not null || _running > 0;
+            }
+        }
+    }
+
+    /// <summary>True when a change has not been stored yet.</summary>
+    public bool IsDirty => Interlocked.Read(ref _stored) < document.ChangeSequence;
+
+    /// <summary>The change sequence covered by the last successful store.</summary>
+    public long StoredSequence => Interlocked.Read(ref _stored);
+
+    public void ScheduleAfterChange(TransactionOrigin origin, IDictionary<string, object?> context)
+    {
+        lock (_lock)
+        {
+            _lastOrigin = origin;
+            _lastContext = context;
+        }
+
+        Schedule(options.Debounce);
+    }
+
+    /// <summary>Arms (or re-arms) the store: runs it now when <paramref name="delay"/> is zero or the first postponed change is <c>MaxDebounce</c> old.</summary>
+    public void Schedule(TimeSpan delay)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            _start ??= now;
+            _timer?.Dispose();
+            _timer = null;
+            if (delay <= TimeSpan.Zero || time.GetElapsedTime(_start.Value, now) >= options.MaxDebounce)
+            {
+                _start = null;
+                _running++;
+                _ = RunAsync();
+                return;
+            }
+
+            _timer = time.CreateTimer(static s => ((DocumentStore)s!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Runs an armed store (or a failed one) now and waits for it; true when nothing is left unstored.</summary>
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        bool armed;
+        lock (_lock)
+        {
+            armed = _timer is not null || IsDirty;
+        }
+
+        if (armed)
+        {
+            Schedule(TimeSpan.Zero);
+        }
+
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_running == 0)
+                {
+                    return !IsDirty;
+                }
+            }
+
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes when a store covering <paramref name="sequence"/> succeeded.</summary>
+    public Task WhenStoredAsync(long sequence)
+    {
+        lock (_lock)
+        {
+            if (StoredSequence >= sequence)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((sequence, done));
+            return done.Task;
+        }
+    }
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            // remove the slot before waiting for a running store (PR #1110)
+            _timer?.Dispose();
+            _timer = null;
+            _start = null;
+            _running++;
+        }
+
+        _ = RunAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var succeeded = false;
+        await _mutex.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            succeeded = await StoreOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _mutex.Release();
+            lock (_lock)
+            {
+                _running--;
+            }
+        }
+
+        if (succeeded)
+        {
+            afterStore(document);
+        }
+    }
+
+    private async Task<bool> StoreOnceAsync()
+    {
+        using var activity = SyncServerTelemetry.ActivitySource.StartActivity("store document");
+        activity?.SetTag("collab.document", document.Name);
+        var started = Stopwatch.GetTimestamp();
+        var (state, sequence) = document.Read(d => (d.EncodeStateAsUpdate(), document.ChangeSequence));
+        IDictionary<string, object?> context;
+        TransactionOrigin? origin;
+        lock (_lock)
+        {
+            (context, origin) = (_lastContext, _lastOrigin);
+        }
+
+        var payload = new StoreDocumentPayload
+        {
+            Services = services,
+            DocumentName = document.Name,
+            Document = document,
+            State = state,
+            ClientsCount = document.ConnectionCount,
+            LastContext = context,
+            LastTransactionOrigin = origin,
+        };
+        try
+        {
+            if (await hooks.RunAsync("onStoreDocument", payload, static (x, p) => x.OnStoreDocument(p)).ConfigureAwait(false))
+            {
+                await hooks.RunAsync("afterStoreDocument", payload, static (x, p) => x.AfterStoreDocument(p)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            SyncServerTelemetry.StoreFailures.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            var attempt = Interlocked.Increment(ref _failures);
+            var delay = TimeSpan.FromTicks(Math.Min(options.StoreRetryMaxDelay.Ticks, options.StoreRetryDelay.Ticks * (1L << Math.Min(attempt - 1, 20))));
+            logger.StoreFailed(document.Name, attempt, delay, e);
+            Schedule(delay);
+            return false;
+        }
+        finally
+        {
+            SyncServerTelemetry.StoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        Interlocked.Exchange(ref _failures, 0);
+        Complete(sequence);
+        logger.DocumentStored(document.Name);
+        return true;
+    }
+
+    private void Complete(long sequence)
+    {
+        List<TaskCompletionSource> done = [];
+        lock (_lock)
+        {
+            if (sequence > _stored)
+            {
+                Interlocked.Exchange(ref _stored, sequence);
+            }
+
+            _waiters.RemoveAll(w =>
+            {
+                if (w.Sequence > _stored)
+                {
+                    return false;
+                }
+
+                done.Add(w.Done);
+                return true;
+            });
+        }
+
+        foreach (var d in done)
+        {
+            d.TrySetResult();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+            foreach (var (_, done) in _waiters)
+            {
+                done.TrySetCanceled();
+            }
+
+            _waiters.Clear();
+        }
+    }
+}

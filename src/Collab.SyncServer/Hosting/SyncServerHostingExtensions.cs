@@ -1,0 +1,95 @@
+using Collab.SyncServer.Connections;
+using Collab.SyncServer.Documents;
+using Collab.SyncServer.Hooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Collab.SyncServer.Hosting;
+
+/// <summary>The entry points of the sync server feature.</summary>
+public static class SyncServerHostingExtensions
+{
+    /// <summary>
+    /// Registers the sync server: options from <c>Collab:SyncServer</c> (validated on start), the command-line
+    /// flags of <see cref="SyncServerCommandLine"/>, documents, connections, hooks and the shutdown flush.
+    /// </summary>
+    public static IHostApplicationBuilder AddCollabSyncServer(this IHostApplicationBuilder builder, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (args is { Length: > 0 })
+        {
+            builder.Configuration.AddInMemoryCollection(SyncServerCommandLine.Parse(args));
+        }
+
+        var services = builder.Services;
+        services.AddOptions<SyncServerOptions>()
+            .Bind(builder.Configuration.GetSection(SyncServerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncServerOptions>, SyncServerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HookChain>();
+        services.TryAddSingleton<DocumentRegistry>();
+        services.TryAddSingleton<ISyncDurability, StoreSyncDurability>();
+        services.TryAddSingleton<SessionTracker>();
+        services.TryAddSingleton<ConnectionServices>();
+        services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
+        services.AddHostedService<SyncServerLifetime>();
+        return builder;
+    }
+
+    /// <summary>Maps the Hocuspocus endpoint and the y-websocket endpoint (and enables WebSockets).</summary>
+    public static IEndpointRouteBuilder MapCollabSyncServer(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SyncServerOptions>>().Value;
+        if (endpoints is IApplicationBuilder app)
+        {
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        }
+
+        endpoints.Map(options.Path, SyncServerEndpoints.HandleHocuspocusAsync);
+        endpoints.Map(options.YWebsocketPath.TrimEnd('/') + "/{**document}", SyncServerEndpoints.HandleYWebsocketAsync);
+        return endpoints;
+    }
+}
+
+/// <summary>Cross-field checks of <see cref="SyncServerOptions"/>.</summary>
+internal sealed class SyncServerOptionsValidator : IValidateOptions<SyncServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncServerOptions options)
+    {
+        List<string> errors = [];
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add("Timeout must be positive.");
+        }
+
+        if (options.Debounce < TimeSpan.Zero || options.MaxDebounce < options.Debounce)
+        {
+            errors.Add("Debounce must be non-negative and MaxDebounce at least Debounce.");
+        }
+
+        if (options.StoreRetryDelay <= TimeSpan.Zero || options.StoreRetryMaxDelay < options.StoreRetryDelay)
+        {
+            errors.Add("StoreRetryDelay must be positive and StoreRetryMaxDelay at least StoreRetryDelay.");
+        }
+
+        if (options.FlushDelay < TimeSpan.Zero)
+        {
+            errors.Add("FlushDelay must be null (no batching) or non-negative.");
+        }
+
+        if (!options.Path.StartsWith('/') || !options.YWebsocketPath.StartsWith('/'))
+        {
+            errors.Add("Path and YWebsocketPath must start with '/'.");
+        }
+
+        if (options.YWebsocketPath.TrimEnd('/') == options.Path.TrimEnd('/'))
+        {
+            errors.Add("Path and YWebsocketPath must differ.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
