@@ -106,12 +106,12 @@ internal static class UpdateIntegrator
             store.Pending = restStructs;
         }
 
-        var dsRest = ApplyDeleteSet(transaction, store, parsed.Ds);
+        var dsRest = DeleteSetApplier.Apply(transaction, store, parsed.Ds);
         if (store.PendingDs is not null)
         {
             var pendingDecoder = new UpdateDecoderV2(new Lib0Decoder(store.PendingDs));
             pendingDecoder.RestDecoder.ReadVarUInt();
-            var dsRest2 = ApplyDeleteSet(transaction, store, ReadDeleteSetOrdered(pendingDecoder));
+            var dsRest2 = DeleteSetApplier.Apply(transaction, store, ReadDeleteSetOrdered(pendingDecoder));
             store.PendingDs = dsRest is not null && dsRest2 is not null ? YUpdates.MergeUpdatesV2([dsRest, dsRest2]) : dsRest ?? dsRest2;
         }
         else
@@ -126,77 +126,6 @@ internal static class UpdateIntegrator
             var again = Decode(update, true);
             doc.TransactCore(tr => ApplyParsed(tr, again), null, false);
         }
-    }
-
-    private static byte[]? ApplyDeleteSet(Transaction transaction, StructStore store, List<(long Client, long Clock, long Length)> ds)
-    {
-        DeleteSet? unapplied = null;
-        foreach (var (client, clock, len) in ds)
-        {
-            var clockEnd = clock + len;
-            var state = store.GetState(client);
-            if (len == 0)
-            {
-                continue;
-            }
-
-            if (clock < state)
-            {
-                if (state < clockEnd)
-                {
-                    (unapplied ??= new DeleteSet()).Add(client, state, clockEnd - state);
-                }
-
-                var structs = store.Clients[client];
-                var index = StructStore.FindIndex(structs, clock);
-                var s = structs[index];
-                if (!s.Deleted && s.Clock < clock)
-                {
-                    structs.Insert(index + 1, Item.Split(transaction, (Item)s, (int)(clock - s.Clock)));
-                    index++;
-                }
-
-                while (index < structs.Count)
-                {
-                    s = structs[index++];
-                    if (s.Clock < clockEnd)
-                    {
-                        if (!s.Deleted)
-                        {
-                            var item = (Item)s;
-                            if (clockEnd < s.Clock + s.Length)
-                            {
-                                structs.Insert(index, Item.Split(transaction, item, (int)(clockEnd - s.Clock)));
-                            }
-
-                            item.Delete(transaction);
-                        }
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-            }
-            else
-            {
-                (unapplied ??= new DeleteSet()).Add(client, clock, clockEnd - clock);
-            }
-        }
-
-        if (unapplied is null)
-        {
-            return null;
-        }
-
-        // yjs writes the ranges in read order; for yjs-produced input they are already sorted and disjoint.
-        // Sorting and merging keeps malformed (unsorted, overlapping) input encodable in the v2 delta format.
-        unapplied.SortAndMerge();
-
-        var encoder = new UpdateEncoderV2();
-        encoder.RestEncoder.WriteVarUInt(0);
-        unapplied.Write(encoder);
-        return encoder.ToArray();
     }
 
     private static PendingStructs? IntegrateStructs(Transaction transaction, StructStore store, Dictionary<long, ClientStructRefs> clientsStructRefs)
