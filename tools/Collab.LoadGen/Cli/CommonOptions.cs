@@ -49,8 +49,8 @@ internal sealed class CommonOptions
 
     public Option<ApplyMode> Apply { get; } = new("--apply")
     {
-        Description = "When clients apply received updates: batched (before their next insert), each (on arrival, like a provider; most generator CPU), none.",
-        DefaultValueFactory = _ => ApplyMode.Batched,
+        Description = "When clients apply received updates: none (only parsed to identify deliveries; lightest), batched (before their next insert), each (on arrival, like a provider; most generator CPU).",
+        DefaultValueFactory = _ => ApplyMode.None,
     };
 
     public Option<bool> Awareness { get; } = new("--awareness") { Description = "Each client announces an awareness state after SyncStep1." };

@@ -3,14 +3,17 @@ namespace Collab.LoadGen.Clients;
 /// <summary>When a client applies the updates it receives to its own document.</summary>
 internal enum ApplyMode
 {
-    /// <summary>In one transaction right before the client's next insert, so inserts see the current text (default).</summary>
+    /// <summary>
+    /// Never after the handshake (default): clients only parse received updates to identify deliveries, and each
+    /// inserts into its own text. The server receives the same kind of traffic; the generator stays light.
+    /// </summary>
+    None,
+
+    /// <summary>In one transaction right before the client's next insert, so inserts see the current text.</summary>
     Batched,
 
     /// <summary>Each update as it arrives, exactly like a provider (costs the generator the most CPU).</summary>
     Each,
-
-    /// <summary>Never after the handshake: clients only parse received updates to identify deliveries.</summary>
-    None,
 }
 
 /// <summary>How each simulated provider behaves.</summary>

@@ -142,6 +142,19 @@ internal sealed class SyncClient : IAsyncDisposable
         return missing;
     }
 
+    /// <summary>One line per sender whose measured inserts this client is missing (for diagnosing lost updates).</summary>
+    public IEnumerable<string> DescribeUndelivered()
+    {
+        for (var sender = 0; sender < _cursors.Length; sender++)
+        {
+            var missing = sender == _index ? 0 : _group.Logs[sender].MeasuredFrom(_cursors[sender]);
+            if (missing > 0)
+            {
+                yield return $"{_group.Name}: client {_index} (open: {IsOpen}) is missing {missing} insert(s) of client {sender} ({_group.ClientIds[sender]}) from its log entry {_cursors[sender]}";
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _closing = true;
@@ -253,7 +266,7 @@ internal sealed class SyncClient : IAsyncDisposable
         }
 
         var decoder = new Lib0Decoder(buffer, 0, count);
-        _ = decoder.ReadVarString();
+        _ = decoder.ReadSpan(decoder.ReadLength()); // the address: one document per socket
         switch ((MessageType)decoder.ReadVarUInt())
         {
             case MessageType.Sync:

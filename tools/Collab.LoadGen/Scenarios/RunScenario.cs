@@ -69,6 +69,11 @@ internal static class RunScenario
         var latencies = new Percentiles(fleet.Clients.Select(c => c.Sink.LatenciesMicroseconds));
         var undelivered = fleet.Clients.Sum(c => c.Undelivered());
         metrics.Errors.Add("undelivered within the drain time (timeouts)", undelivered);
+        foreach (var line in fleet.Clients.SelectMany(c => c.DescribeUndelivered()).Take(10))
+        {
+            log.WriteLine($"{target.Name}: undelivered: {line}");
+        }
+
         var cpu = before is { } b && after is { } a ? a.CpuSeconds - b.CpuSeconds : (double?)null;
         var delivered = metrics.WindowDelivered;
 
