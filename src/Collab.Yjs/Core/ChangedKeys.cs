@@ -6,6 +6,7 @@ namespace Collab.Yjs;
 internal sealed class ChangedKeys(AbstractType type) : IReadOnlyCollection<string?>
 {
     private List<string>? _keys;
+    private HashSet<string>? _keySet;
     private bool _sequence;
 
     public AbstractType Type { get; } = type;
@@ -27,6 +28,16 @@ internal sealed class ChangedKeys(AbstractType type) : IReadOnlyCollection<strin
         }
 
         _keys ??= [];
+        if (_keySet is not null)
+        {
+            if (_keySet.Add(key))
+            {
+                _keys.Add(key);
+            }
+
+            return;
+        }
+
         foreach (var k in _keys)
         {
             if (string.Equals(k, key, StringComparison.Ordinal))
@@ -36,6 +47,10 @@ internal sealed class ChangedKeys(AbstractType type) : IReadOnlyCollection<strin
         }
 
         _keys.Add(key);
+        if (_keys.Count > 8)
+        {
+            _keySet = new HashSet<string>(_keys, StringComparer.Ordinal);
+        }
     }
 
     public IEnumerator<string?> GetEnumerator()

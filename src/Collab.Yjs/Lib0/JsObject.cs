@@ -4,18 +4,19 @@ namespace Collab.Yjs.Lib0;
 
 /// <summary>
 /// A JavaScript plain object: string keys mapped to JavaScript values (see <see cref="JsValue"/>),
-/// enumerated in JavaScript property order — keys that are array indices (canonical decimal
-/// integers 0..2^32−2) first in ascending numeric order, then all other keys in insertion order.
+/// enumerated in JavaScript property order — keys that are array indices (canonical decimal integers
+/// 0..2^32−2) first in ascending numeric order, then all other keys in insertion order.
+/// Lookups and inserts stay cheap for large objects (no quadratic cost on hostile input).
 /// </summary>
 public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
 {
-    private static readonly List<KeyValuePair<string, object?>> Empty = [];
-    private List<KeyValuePair<string, object?>>? _list;
-
-    private List<KeyValuePair<string, object?>> _entries => _list ?? Empty;
+    private const int IndexThreshold = 8;
+    private List<KeyValuePair<string, object?>>? _others;
+    private Dictionary<string, int>? _otherIndex;
+    private SortedDictionary<uint, KeyValuePair<string, object?>>? _indexed;
 
     /// <summary>Number of properties.</summary>
-    public int Count => _list?.Count ?? 0;
+    public int Count => (_others?.Count ?? 0) + (_indexed?.Count ?? 0);
 
     /// <summary>Gets or sets a property. Getting a missing key returns <see cref="JsUndefined.Value"/>.</summary>
     /// <param name="key">The property name.</param>
@@ -30,7 +31,7 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
     {
         get
         {
-            foreach (var e in _entries)
+            foreach (var e in this)
             {
                 yield return e.Key;
             }
@@ -43,27 +44,32 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
     public void Set(string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var i = IndexOf(key);
-        if (i >= 0)
+        if (TryArrayIndex(key, out var idx))
         {
-            _list![i] = new(key, value);
+            (_indexed ??= [])[idx] = new(key, value);
             return;
         }
 
-        _list ??= [];
-        if (TryArrayIndex(key, out var idx))
+        var i = IndexOfOther(key);
+        if (i >= 0)
         {
-            var pos = 0;
-            while (pos < _list.Count && TryArrayIndex(_list[pos].Key, out var other) && other < idx)
-            {
-                pos++;
-            }
-
-            _list.Insert(pos, new(key, value));
+            _others![i] = new(key, value);
+            return;
         }
-        else
+
+        _others ??= [];
+        _others.Add(new(key, value));
+        if (_otherIndex is not null)
         {
-            _list.Add(new(key, value));
+            _otherIndex[key] = _others.Count - 1;
+        }
+        else if (_others.Count > IndexThreshold)
+        {
+            _otherIndex = new(StringComparer.Ordinal);
+            for (var k = 0; k < _others.Count; k++)
+            {
+                _otherIndex[_others[k].Key] = k;
+            }
         }
     }
 
@@ -78,41 +84,94 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
     /// <returns>Whether the property exists.</returns>
     public bool TryGetValue(string key, out object? value)
     {
-        var i = IndexOf(key);
-        value = i >= 0 ? _entries[i].Value : null;
+        if (TryArrayIndex(key, out var idx))
+        {
+            if (_indexed is not null && _indexed.TryGetValue(idx, out var kv))
+            {
+                value = kv.Value;
+                return true;
+            }
+
+            value = null;
+            return false;
+        }
+
+        var i = IndexOfOther(key);
+        value = i >= 0 ? _others![i].Value : null;
         return i >= 0;
     }
 
     /// <summary>Whether the property exists.</summary>
     /// <param name="key">The property name.</param>
     /// <returns>True when present.</returns>
-    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     /// <summary>Removes a property.</summary>
     /// <param name="key">The property name.</param>
     /// <returns>True when it existed.</returns>
     public bool Remove(string key)
     {
-        var i = IndexOf(key);
+        if (TryArrayIndex(key, out var idx))
+        {
+            return _indexed is not null && _indexed.Remove(idx);
+        }
+
+        var i = IndexOfOther(key);
         if (i < 0)
         {
             return false;
         }
 
-        _list!.RemoveAt(i);
+        _others!.RemoveAt(i);
+        if (_otherIndex is not null)
+        {
+            _otherIndex.Remove(key);
+            for (var k = i; k < _others.Count; k++)
+            {
+                _otherIndex[_others[k].Key] = k;
+            }
+        }
+
         return true;
     }
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _entries.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        if (_indexed is not null)
+        {
+            foreach (var kv in _indexed.Values)
+            {
+                yield return kv;
+            }
+        }
+
+        if (_others is not null)
+        {
+            foreach (var kv in _others)
+            {
+                yield return kv;
+            }
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private int IndexOf(string key)
+    private int IndexOfOther(string key)
     {
-        for (var i = 0; i < _entries.Count; i++)
+        if (_others is null)
         {
-            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            return -1;
+        }
+
+        if (_otherIndex is not null)
+        {
+            return _otherIndex.TryGetValue(key, out var i) ? i : -1;
+        }
+
+        for (var i = 0; i < _others.Count; i++)
+        {
+            if (string.Equals(_others[i].Key, key, StringComparison.Ordinal))
             {
                 return i;
             }

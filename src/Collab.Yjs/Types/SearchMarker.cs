@@ -15,10 +15,10 @@ internal sealed class SearchMarker
         p.Marker = true;
         P = p;
         Index = index;
-        Timestamp = _globalTimestamp++;
+        Timestamp = Interlocked.Increment(ref _globalTimestamp);
     }
 
-    public void Refresh() => Timestamp = _globalTimestamp++;
+    public void Refresh() => Timestamp = Interlocked.Increment(ref _globalTimestamp);
 
     public void Overwrite(Item p, int index)
     {
@@ -26,7 +26,7 @@ internal sealed class SearchMarker
         P = p;
         p.Marker = true;
         Index = index;
-        Timestamp = _globalTimestamp++;
+        Timestamp = Interlocked.Increment(ref _globalTimestamp);
     }
 
     private static SearchMarker MarkPosition(List<SearchMarker> markers, Item p, int index)

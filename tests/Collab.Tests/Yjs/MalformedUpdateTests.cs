@@ -206,3 +206,44 @@ public class DeepNestingTests
         Assert.True(receiver.EncodeStateAsUpdate().Length < update.Length / 10);
     }
 }
+
+public class LargeInputTests
+{
+    [Fact]
+    public void ObjectsWithVeryManyKeysDecodeWithoutQuadraticCost()
+    {
+        var o = new JsObject();
+        var random = new Random(5);
+        for (var i = 0; i < 100_000; i++)
+        {
+            o.Set(random.Next(2) == 0 ? random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) : "k" + i, (double)i);
+        }
+
+        var e = new Lib0Encoder();
+        AnyCodec.Write(e, o);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var back = (JsObject)AnyCodec.Read(new Lib0Decoder(e.ToArray()))!;
+        Assert.Equal(o.Count, back.Count);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+        Assert.True(JsValue.DeepEquals(o, back));
+    }
+
+    [Fact]
+    public void ATransactionSettingManyMapKeysStaysFast()
+    {
+        var a = new Doc(new DocOptions { ClientId = 1 });
+        var map = a.GetMap("m");
+        a.Transact(_ =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                map.Set("key" + i, i);
+            }
+        });
+        var b = new Doc(new DocOptions { ClientId = 2 });
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        b.ApplyUpdate(a.EncodeStateAsUpdate());
+        Assert.Equal(50_000, b.GetMap("m").Size);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+    }
+}
