@@ -8,7 +8,7 @@ namespace Collab.SyncServer.Api;
 /// <summary>
 /// A document as JSON: one property per root type with that type's JSON (text → string, map → object, array → array,
 /// XML fragment → its XML string). Root types that no code on this server has typed yet (they only arrived in updates)
-/// are recognised from their content: keys → map, XML nodes → XML fragment, only characters → text, else array.
+/// are recognised from their content: keys → map, XML nodes → XML fragment, characters that read back as text → text, else array.
 /// </summary>
 public static class DocumentJson
 {
@@ -75,7 +75,11 @@ public static class DocumentJson
             return typeof(YXmlFragment);
         }
 
-        return items.Count > 0 && items.All(i => i is string { Length: 1 or 2 }) ? typeof(YText) : typeof(YArray);
+        // Text reads as an array of characters; an array of one-character strings does not read back as text.
+        return items.Count > 0 && items.All(i => i is string { Length: 1 or 2 })
+            && Load(state).GetText(name).ToString() == string.Concat(items.Cast<string>())
+            ? typeof(YText)
+            : typeof(YArray);
     }
 
     private static object? ToJson(Doc doc, string name, Type type) => type switch
