@@ -1,0 +1,50 @@
+using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Hosting;
+using Collab.Tests.Support;
+using Microsoft.Extensions.Hosting;
+
+namespace Collab.Tests.SyncServer.E2E;
+
+/// <summary>
+/// Collab.SyncServer in this process (real Kestrel on a free loopback port), set up like Program.cs (built-in
+/// extensions, SQLite in a temporary folder) plus the <see cref="ScenarioHooks"/>.
+/// </summary>
+internal sealed class InProcessServer(LoopbackApp app, TemporaryFolder folder) : IAsyncDisposable
+{
+    /// <summary>The Hocuspocus endpoint (ws://127.0.0.1:port); y-websocket clients use {Address}/yws/{room}.</summary>
+    public Uri Address { get; } = new($"ws://127.0.0.1:{app.Address.Port}");
+
+    public static async Task<InProcessServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = new TemporaryFolder();
+        try
+        {
+            var app = await LoopbackApp.StartAsync(
+                builder =>
+                {
+                    builder.AddCollabSyncServer();
+                    builder.AddCollabBuiltInExtensions();
+                    builder.Services.AddCollabExtension<ScenarioHooks>();
+                },
+                app => app.MapCollabSyncServer(),
+                new Dictionary<string, string?> { ["Collab:Sqlite:Path"] = folder.File("collab.db") },
+                cancellationToken);
+            return new InProcessServer(app, folder);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a scenario program against this server and fails the test unless it passed.</summary>
+    public async Task RunAsync(string script, CancellationToken cancellationToken, params string[] arguments) =>
+        (await NodeScenario.RunAsync(script, Address, TimeSpan.FromSeconds(90), cancellationToken, arguments)).AssertPassed();
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        folder.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using Collab.SyncServer.Hooks;
+
+namespace Collab.Tests.SyncServer.E2E;
+
+/// <summary>
+/// The server side the scenarios expect (tests/js/e2e/README.md, the same as tests/js/e2e/reference-server.mjs):
+/// "valid-token" is read-write, "readonly-token" read-only, anything else is denied; a stateless payload starting
+/// with "broadcast:" goes to every connection of the document, any other is answered to its sender as "echo:" + payload.
+/// </summary>
+internal sealed class ScenarioHooks : ICollabExtension
+{
+    public ValueTask OnAuthenticate(OnAuthenticatePayload payload)
+    {
+        switch (payload.Token)
+        {
+            case "valid-token":
+                return default;
+            case "readonly-token":
+                payload.ConnectionConfig.ReadOnly = true;
+                return default;
+            default:
+                throw new CollabRejectException("invalid-token");
+        }
+    }
+
+    public ValueTask OnStateless(OnStatelessPayload payload)
+    {
+        if (payload.Payload.StartsWith("broadcast:", StringComparison.Ordinal))
+        {
+            payload.Document.BroadcastStateless(payload.Payload);
+        }
+        else
+        {
+            payload.Connection.SendStateless("echo:" + payload.Payload);
+        }
+
+        return default;
+    }
+}
