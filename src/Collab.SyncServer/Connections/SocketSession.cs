@@ -154,7 +154,7 @@ internal abstract class SocketSession
     public abstract void Forget(DocumentConnection connection);
 
     /// <summary>Closes the socket with a code; frames in flight are ignored from now on.</summary>
-    public void Terminate(int code, string reason, Exception? cause)
+    public void Terminate(int code, string reason, Exception? cause, bool discardQueued = true)
     {
         if (Interlocked.Exchange(ref _terminated, 1) != 0)
         {
@@ -163,12 +163,12 @@ internal abstract class SocketSession
 
         SyncServerTelemetry.Terminations.Add(1, new KeyValuePair<string, object?>("code", code));
         Services.Logger.SocketTerminated(SocketId, code, reason, cause);
-        _ = TerminateAsync(code, reason);
+        _ = TerminateAsync(code, reason, discardQueued);
     }
 
-    private async Task TerminateAsync(int code, string reason)
+    private async Task TerminateAsync(int code, string reason, bool discardQueued)
     {
-        await Sender.CloseAsync(code, reason, discardQueued: true, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await Sender.CloseAsync(code, reason, discardQueued, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         // give the peer a moment to answer the close frame, then drop the connection
         var deadline = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
         while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent && !deadline.IsCompleted)

@@ -33,7 +33,7 @@ internal sealed class YWebsocketConnection(SocketSession session, ServerDocument
     }
 
     // no in-band CLOSE in this protocol: the socket itself ends
-    private protected override void NotifyClosed(int code, string reason) => Session.Terminate(code, reason, null);
+    private protected override void NotifyClosed(int code, string reason) => Session.Terminate(code, reason, null, discardQueued: false);
 
     private protected override async ValueTask HandleFrameAsync(byte[] frame)
     {

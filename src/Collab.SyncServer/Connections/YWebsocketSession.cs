@@ -70,7 +70,7 @@ internal sealed class YWebsocketSession(WebSocket socket, HttpContext http, Conn
             Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
             Send(YWebsocketMessages.PermissionDenied(reason));
             _connection.TrySetResult(null);
-            Terminate(code is >= 1000 and < 5000 ? code : CloseCodes.Forbidden, reason, null);
+            Terminate(code is >= 1000 and < 5000 ? code : CloseCodes.Forbidden, reason, null, discardQueued: false);
         }
     }
 
