@@ -34,6 +34,7 @@ public sealed partial class Doc
     internal readonly HashSet<Item> ConflictingScratch = new(ReferenceEqualityComparer.Instance);
     internal readonly HashSet<Item> BeforeOriginScratch = new(ReferenceEqualityComparer.Instance);
     internal readonly UpdateEncoderV1 UpdateEncoderCache = new();
+    internal readonly UpdateEncoderV2 UpdateEncoderV2Cache = new();
     internal Transaction? CurrentTransaction;
     internal Item? Item;
 

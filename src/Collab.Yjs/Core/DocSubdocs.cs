@@ -2,6 +2,21 @@ namespace Collab.Yjs;
 
 public sealed partial class Doc
 {
+    /// <summary>
+    /// Requests loading of this sub-document: sets <see cref="ShouldLoad"/> and, if it was not set, reports the
+    /// document in the parent's <see cref="SubdocsChanged"/> event as loaded.
+    /// </summary>
+    public void Load()
+    {
+        var item = Item;
+        if (item is not null && !ShouldLoad)
+        {
+            item.Parent!.Doc!.TransactCore(tr => tr.SubdocsLoaded.Add(this), null, true);
+        }
+
+        ShouldLoad = true;
+    }
+
     /// <summary>Whether <see cref="Destroy"/> was called.</summary>
     public bool IsDestroyed { get; private set; }
 

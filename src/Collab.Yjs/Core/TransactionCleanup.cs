@@ -53,9 +53,12 @@ internal static class TransactionCleanup
 
             if (doc.HasUpdateV2Handlers && transaction.HasChanges())
             {
-                var encoder = new UpdateEncoderV2();
+                var encoder = doc.UpdateEncoderV2Cache;
+                encoder.Reset();
                 UpdateWriter.WriteTransactionUpdate(encoder, transaction);
-                doc.RaiseUpdateV2(encoder.ToArray(), transaction);
+                var bytes = encoder.ToArray();
+                encoder.Reset();
+                doc.RaiseUpdateV2(bytes, transaction);
             }
 
             if (transaction.HasSubdocChanges)

@@ -14,9 +14,27 @@ internal sealed class UpdateEncoderV2 : IUpdateEncoder
     private readonly RleEncoder _parentInfo = new();
     private readonly UintOptRleEncoder _typeRef = new();
     private readonly UintOptRleEncoder _len = new();
+    private readonly Lib0Encoder _output = new(128);
     private Lib0Encoder _rest = new(128);
     private long _dsCurrVal;
     private long _keyClockValue;
+
+    /// <summary>Clears everything written so the encoder can be reused.</summary>
+    public void Reset()
+    {
+        _keyClock.Reset();
+        _client.Reset();
+        _leftClock.Reset();
+        _rightClock.Reset();
+        _info.Reset();
+        _string.Reset();
+        _parentInfo.Reset();
+        _typeRef.Reset();
+        _len.Reset();
+        _rest.Reset();
+        _dsCurrVal = 0;
+        _keyClockValue = 0;
+    }
 
     public Lib0Encoder RestEncoder
     {
@@ -84,7 +102,8 @@ internal sealed class UpdateEncoderV2 : IUpdateEncoder
 
     public byte[] ToArray()
     {
-        var e = new Lib0Encoder(_rest.Length + 64);
+        var e = _output;
+        e.Reset();
         e.WriteVarUInt(0);
         e.WriteVarUInt8Array(_keyClock.Finish());
         e.WriteVarUInt8Array(_client.Finish());
