@@ -51,6 +51,8 @@ internal sealed class SyncClient : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open && !_closing;
 
+    public WebSocketState State => _socket.State;
+
     /// <summary>Connects and completes the handshake (the server's SyncStep2 received).</summary>
     public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
@@ -237,8 +239,9 @@ internal sealed class SyncClient : IAsyncDisposable
         catch (Exception) when (_closing || cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception error) when (error is WebSocketException or YjsDecodingException or InvalidOperationException)
+        catch (Exception error)
         {
+            // Every failure of the loop is a finding about the server (or the generator): never let one pass silently.
             Fail($"receive failed: {Describe(error)}");
         }
     }
@@ -390,6 +393,6 @@ internal sealed class SyncClient : IAsyncDisposable
     }
 
     private static string Describe(Exception error) => error is WebSocketException socketError
-        ? socketError.WebSocketErrorCode.ToString()
-        : error.GetType().Name;
+        ? $"{socketError.WebSocketErrorCode} ({socketError.InnerException?.Message ?? socketError.Message})"
+        : $"{error.GetType().Name} ({error.Message})";
 }

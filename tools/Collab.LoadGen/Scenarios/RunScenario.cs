@@ -127,10 +127,17 @@ internal static class RunScenario
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return;
         }
-        catch (Exception error) when (error is System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
-            metrics.Errors.Add($"send failed: {error.GetType().Name}");
+            metrics.Errors.Add($"send failed: {error.GetType().Name} ({error.Message})");
+            return;
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.Errors.Add($"sending stopped: socket {client.State}");
         }
     }
 
