@@ -5,11 +5,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1234");
 builder.AddCollabSyncServer(args);
+builder.AddCollabBuiltInExtensions();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCollabSyncServer();
+app.MapCollabApi();
 
 app.Run();
 
