@@ -3,38 +3,61 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Collab.Yjs;
 
-/// <summary>A compact client → clock map for transaction state vectors (usually one or a few clients).</summary>
+/// <summary>
+/// A compact client → clock map for transaction state vectors: the first entry is stored inline (most
+/// documents have one writer per transaction), further entries in arrays, with a hash index beyond 16 entries.
+/// </summary>
 internal sealed class ClockMap : IReadOnlyDictionary<long, long>
 {
-    private long[] _keys;
-    private long[] _values;
+    private long _key0;
+    private long _value0;
+    private long[]? _keys;
+    private long[]? _values;
     private int _count;
     private Dictionary<long, int>? _index;
 
     public ClockMap(int capacity)
     {
-        _keys = capacity == 0 ? [] : new long[capacity];
-        _values = capacity == 0 ? [] : new long[capacity];
+        if (capacity > 1)
+        {
+            _keys = new long[capacity - 1];
+            _values = new long[capacity - 1];
+        }
     }
 
     public int Count => _count;
 
     public long this[long key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException();
 
-    public IEnumerable<long> Keys => _keys.Take(_count);
+    public IEnumerable<long> Keys => this.Select(kv => kv.Key);
 
-    public IEnumerable<long> Values => _values.Take(_count);
+    public IEnumerable<long> Values => this.Select(kv => kv.Value);
+
+    public long KeyAt(int i) => i == 0 ? _key0 : _keys![i - 1];
+
+    public long ValueAt(int i) => i == 0 ? _value0 : _values![i - 1];
 
     public void Add(long key, long value)
     {
-        if (_count == _keys.Length)
+        if (_count == 0)
         {
-            Array.Resize(ref _keys, Math.Max(4, _count * 2));
-            Array.Resize(ref _values, Math.Max(4, _count * 2));
+            _key0 = key;
+            _value0 = value;
+        }
+        else
+        {
+            var j = _count - 1;
+            if (_keys is null || j == _keys.Length)
+            {
+                var size = Math.Max(4, (_keys?.Length ?? 0) * 2);
+                Array.Resize(ref _keys, size);
+                Array.Resize(ref _values, size);
+            }
+
+            _keys[j] = key;
+            _values![j] = value;
         }
 
-        _keys[_count] = key;
-        _values[_count] = value;
         _index?.Add(key, _count);
         _count++;
         if (_index is null && _count > 16)
@@ -42,7 +65,7 @@ internal sealed class ClockMap : IReadOnlyDictionary<long, long>
             _index = new Dictionary<long, int>(_count * 2);
             for (var i = 0; i < _count; i++)
             {
-                _index[_keys[i]] = i;
+                _index[KeyAt(i)] = i;
             }
         }
     }
@@ -55,7 +78,7 @@ internal sealed class ClockMap : IReadOnlyDictionary<long, long>
         {
             if (_index.TryGetValue(key, out var i))
             {
-                value = _values[i];
+                value = ValueAt(i);
                 return true;
             }
 
@@ -65,9 +88,9 @@ internal sealed class ClockMap : IReadOnlyDictionary<long, long>
 
         for (var i = 0; i < _count; i++)
         {
-            if (_keys[i] == key)
+            if (KeyAt(i) == key)
             {
-                value = _values[i];
+                value = ValueAt(i);
                 return true;
             }
         }
@@ -82,13 +105,9 @@ internal sealed class ClockMap : IReadOnlyDictionary<long, long>
     {
         for (var i = 0; i < _count; i++)
         {
-            yield return new KeyValuePair<long, long>(_keys[i], _values[i]);
+            yield return new KeyValuePair<long, long>(KeyAt(i), ValueAt(i));
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public long KeyAt(int i) => _keys[i];
-
-    public long ValueAt(int i) => _values[i];
 }

@@ -6,20 +6,27 @@ internal readonly record struct DeleteItem(long Clock, long Length);
 /// <summary>A set of deleted ids as per-client clock ranges (yjs <c>DeleteSet</c>).</summary>
 internal sealed class DeleteSet
 {
-    public readonly Dictionary<long, List<DeleteItem>> Clients = [];
+    private static readonly Dictionary<long, List<DeleteItem>> NoClients = [];
+    private Dictionary<long, List<DeleteItem>>? _clients;
+
+    /// <summary>The ranges per client (allocated on first write; reads of an empty set share one empty instance).</summary>
+    public Dictionary<long, List<DeleteItem>> Clients => _clients ?? NoClients;
+
+    private Dictionary<long, List<DeleteItem>> WritableClients => _clients ??= [];
 
     public void Add(long client, long clock, long length)
     {
-        if (!Clients.TryGetValue(client, out var list))
+        var clients = WritableClients;
+        if (!clients.TryGetValue(client, out var list))
         {
             list = [];
-            Clients[client] = list;
+            clients[client] = list;
         }
 
         list.Add(new DeleteItem(clock, length));
     }
 
-    public bool IsEmpty => Clients.Count == 0;
+    public bool IsEmpty => _clients is null || _clients.Count == 0;
 
     public static int? FindIndex(List<DeleteItem> dis, long clock)
     {
@@ -51,7 +58,12 @@ internal sealed class DeleteSet
 
     public void SortAndMerge()
     {
-        foreach (var dels in Clients.Values)
+        if (_clients is null)
+        {
+            return;
+        }
+
+        foreach (var dels in _clients.Values)
         {
             SortAndMerge(dels);
         }
@@ -114,7 +126,7 @@ internal sealed class DeleteSet
 
             if (items is not null)
             {
-                ds.Clients[client] = items;
+                ds.WritableClients[client] = items;
             }
         }
 
@@ -172,10 +184,10 @@ internal sealed class DeleteSet
             var numberOfDeletes = rest.ReadLength();
             if (numberOfDeletes > 0)
             {
-                if (!ds.Clients.TryGetValue(client, out var list))
+                if (!ds.WritableClients.TryGetValue(client, out var list))
                 {
                     list = new List<DeleteItem>(numberOfDeletes);
-                    ds.Clients[client] = list;
+                    ds.WritableClients[client] = list;
                 }
 
                 for (var k = 0; k < numberOfDeletes; k++)

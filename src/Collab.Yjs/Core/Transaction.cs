@@ -9,7 +9,8 @@ namespace Collab.Yjs;
 public sealed class Transaction
 {
     internal readonly DeleteSet DeleteSet = new();
-    internal readonly List<ChangedKeys> ChangedList = [];
+    private static readonly List<ChangedKeys> NoChanges = [];
+    private List<ChangedKeys>? _changedList;
     private Dictionary<AbstractType, ChangedKeys>? _changedIndex;
     internal bool NeedFormattingCleanup;
     private List<Item>? _mergeStructs;
@@ -84,6 +85,8 @@ public sealed class Transaction
         }
     }
 
+    internal List<ChangedKeys> ChangedList => _changedList ?? NoChanges;
+
     internal List<Item> MergeStructs => _mergeStructs ??= [];
 
     internal List<Item>? MergeStructsOrNull => _mergeStructs;
@@ -118,7 +121,7 @@ public sealed class Transaction
             if (entry is null || entry.Removed)
             {
                 entry = new ChangedKeys(type);
-                ChangedList.Add(entry);
+                (_changedList ??= []).Add(entry);
                 if (_changedIndex is not null)
                 {
                     _changedIndex[type] = entry;
