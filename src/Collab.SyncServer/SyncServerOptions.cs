@@ -89,8 +89,11 @@ public sealed class SyncServerOptions
     [Range(1, int.MaxValue)]
     public int MaxSendQueueMessages { get; set; } = 10_000;
 
-    /// <summary>Broadcast batching window (§7.9); zero = as soon as the current work item ends; null = no batching.</summary>
-    public TimeSpan? FlushDelay { get; set; } = TimeSpan.Zero;
+    /// <summary>Merge the updates and awareness changes of a document that arrive close together into one broadcast (§7.9).</summary>
+    public bool BatchBroadcasts { get; set; } = true;
+
+    /// <summary>Broadcast batching window (§7.9); zero = as soon as the current work item ends.</summary>
+    public TimeSpan FlushDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Flush a batch early once this many update bytes are buffered.</summary>
     [Range(1, int.MaxValue)]

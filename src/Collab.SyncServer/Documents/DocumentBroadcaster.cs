@@ -67,7 +67,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             var connections = document.ConnectionSnapshot;
             if (updates.Count > 0)
             {
-                if (options.FlushDelay is null)
+                if (!options.BatchBroadcasts)
                 {
                     foreach (var update in updates)
                     {
@@ -122,7 +122,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
 
         _scheduled = true;
-        var delay = options.FlushDelay ?? TimeSpan.Zero;
+        var delay = options.BatchBroadcasts ? options.FlushDelay : TimeSpan.Zero;
         if (now || delay <= TimeSpan.Zero)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static b => b.Flush(), this, preferLocal: false);

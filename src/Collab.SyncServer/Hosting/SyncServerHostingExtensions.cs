@@ -77,7 +77,7 @@ internal sealed class SyncServerOptionsValidator : IValidateOptions<SyncServerOp
 
         if (options.FlushDelay < TimeSpan.Zero)
         {
-            errors.Add("FlushDelay must be null (no batching) or non-negative.");
+            errors.Add("FlushDelay must be non-negative.");
         }
 
         if (!options.Path.StartsWith('/') || !options.YWebsocketPath.StartsWith('/'))
