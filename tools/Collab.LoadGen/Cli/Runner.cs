@@ -23,6 +23,7 @@ internal static class Runner
         CancellationToken cancellationToken)
     {
         var log = Console.Out;
+        var loadBefore = LoadAverage.Read();
         var (soft, hard) = Posix.RaiseOpenFileLimit();
         log.WriteLine($"open-file limit {soft} (hard {hard}); {mode}: {settingsText}");
 
@@ -71,7 +72,8 @@ internal static class Runner
         output ??= kinds.Length == 2 ? $"loadgen-{mode}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md" : null;
         if (output is not null)
         {
-            await File.WriteAllTextAsync(output, Report(mode, settingsText, rounds, final, perRound.ToString()), cancellationToken);
+            var machine = $"load average before {loadBefore}, after {LoadAverage.Read()}";
+            await File.WriteAllTextAsync(output, Report(mode, settingsText, rounds, machine, final, perRound.ToString()), cancellationToken);
             log.WriteLine($"report written to {Path.GetFullPath(output)}");
         }
 
@@ -102,14 +104,14 @@ internal static class Runner
     private static string Table(IReadOnlyList<ScenarioResult> results) =>
         results.Count == 2 ? ResultTable.Comparison(results[1], results[0]) : ResultTable.Single(results[0]);
 
-    private static string Report(string mode, string settingsText, int rounds, string table, string perRound)
+    private static string Report(string mode, string settingsText, int rounds, string machine, string table, string perRound)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Collab.LoadGen {mode} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Prepend("Collab.LoadGen"))}`");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Settings: {settingsText}. Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Settings: {settingsText}. Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {machine}.");
         text.AppendLine();
         if (rounds > 1)
         {

@@ -195,7 +195,9 @@ internal sealed class SyncClient : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+            // Cancelling a pending ClientWebSocket send aborts the socket: a caller that stops sending (end of the
+            // window) must not take the connection down with an update stuck behind server backpressure.
+            await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, _stop.Token);
         }
         finally
         {

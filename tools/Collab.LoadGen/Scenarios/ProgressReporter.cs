@@ -41,7 +41,7 @@ internal sealed class ProgressReporter(RunMetrics metrics, int? serverPid, TextW
                     ? string.Create(CultureInfo.InvariantCulture, $" | server cpu {(s.CpuSeconds - l.CpuSeconds) / seconds * 100:0}% rss {s.RssBytes / 1048576.0:0} MiB")
                     : "";
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{ProcessSample.SecondsBetween(_started, now),6:0.0}s] {Phase,-8} | clients {metrics.Connected} | sent {(sent - lastSent) / seconds:0}/s | delivered {(delivered - lastDelivered) / seconds:0}/s | errors {metrics.Errors.Total}{serverText}"));
+                    $"[{ProcessSample.SecondsBetween(_started, now),6:0.0}s] {Phase,-8} | clients {metrics.Connected} | sent {(sent - lastSent) / seconds:0}/s | delivered {(delivered - lastDelivered) / seconds:0}/s | errors {metrics.Errors.Total}{serverText} | load {LoadAverage.Read()}"));
                 (lastSent, lastDelivered, lastServer, lastTime) = (sent, delivered, server, now);
             }
         }
