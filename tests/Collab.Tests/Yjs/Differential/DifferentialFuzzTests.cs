@@ -9,7 +9,8 @@ namespace Collab.Tests.Yjs.Differential;
 /// sessions (every shared type, concurrency, reordering, duplicates, gc on and off, v1 and v2) and the results of
 /// yjs; every scenario is replayed with Collab.Yjs and compared exactly.
 /// COLLAB_FUZZ_SCENARIOS (default 500), COLLAB_FUZZ_SEED (default 1) and COLLAB_FUZZ_ARGS (extra fuzz.mjs
-/// options, e.g. "--kinds text --max-ops 300") select a larger or different run.
+/// options, e.g. "--kinds text --max-ops 300") select a larger or different run; COLLAB_FUZZ_TIMEOUT_MINUTES
+/// overrides the time limit (default 5 minutes plus 200 ms per scenario).
 /// </summary>
 public class DifferentialFuzzTests
 {
@@ -21,13 +22,16 @@ public class DifferentialFuzzTests
         var count = EnvInt("COLLAB_FUZZ_SCENARIOS", 500);
         var seed = EnvInt("COLLAB_FUZZ_SEED", 1);
         var extra = (Environment.GetEnvironmentVariable("COLLAB_FUZZ_ARGS") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5) + TimeSpan.FromMilliseconds(200.0 * count));
+        var limit = EnvInt("COLLAB_FUZZ_TIMEOUT_MINUTES", 0) is > 0 and var minutes
+            ? TimeSpan.FromMinutes(minutes)
+            : TimeSpan.FromMinutes(5) + TimeSpan.FromMilliseconds(200.0 * count);
+        using var cts = new CancellationTokenSource(limit);
         string[] args = ["yjs-oracle/fuzz.mjs", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture), .. extra];
         using var node = NodeScript.Start(args[0], args[1..]);
 
         var failures = new List<string>();
         int scenarios = 0, failing = 0, mergeDeviations = 0;
-        while (await node.Output.ReadLineAsync(cts.Token) is { } line)
+        while (await ReadLineOrTimeoutAsync(node, cts.Token) is { } line)
         {
             var scenario = (JsObject)JsJson.Parse(line)!;
             var index = (double)scenario.Get("index")!;
@@ -46,10 +50,23 @@ public class DifferentialFuzzTests
             }
         }
 
+        Assert.False(cts.IsCancellationRequested, $"timed out after {limit} with {scenarios} of {count} scenarios replayed, {failing} failing:\n\n" + string.Join("\n\n", failures));
         await node.WaitForExitAsync(cts.Token);
         TestContext.Current.TestOutputHelper?.WriteLine($"{scenarios} scenarios (seed {seed}), {failing} failing, {mergeDeviations} whose mergeUpdates bytes differ where the yjs merge order is ambiguous (GC and Item at the same id)");
         Assert.Equal(count, scenarios);
         Assert.True(failing == 0, $"{failing} of {scenarios} scenarios differ from yjs (seed {seed}):\n\n" + string.Join("\n\n", failures));
+    }
+
+    private static async Task<string?> ReadLineOrTimeoutAsync(NodeScript node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await node.Output.ReadLineAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static int EnvInt(string name, int fallback) =>

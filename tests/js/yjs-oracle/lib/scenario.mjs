@@ -8,7 +8,7 @@ import { arrayEdit, containersOf, mapEdit, textEdit, xmlEdit } from './ops.mjs'
 import { base64, rootOf, rootResult } from './tagged.mjs'
 
 export const RECEIVER_ID = 999999
-export const KINDS = ['text', 'richtext', 'map', 'array', 'xml', 'mixed']
+export const KINDS = ['text', 'richtext', 'map', 'array', 'xml', 'xmlElement', 'mixed']
 export const FEATURES = ['unicode', 'surrogates', 'nested', 'subdocs', 'hooks', 'bigint', 'undefined', 'duplicates', 'fullstate', 'drops', 'transactions']
 
 const ROOTS = {
@@ -17,6 +17,7 @@ const ROOTS = {
   map: { map: 'map' },
   array: { array: 'array' },
   xml: { xml: 'xmlFragment' },
+  xmlElement: { el: 'xmlElement' },
   mixed: { text: 'text', map: 'map', array: 'array', xml: 'xmlFragment' }
 }
 
@@ -39,7 +40,7 @@ function edit (gen, doc, kind, roots, cx) {
   if (kind === 'text') return textEdit(gen, types[0], Object.assign({}, cx, { rich: false }))
   if (kind === 'richtext') return textEdit(gen, types[0], Object.assign({}, cx, { rich: true }))
   const c = containersOf(types)
-  if (kind === 'xml') return xmlEdit(gen, types[0], cx, c)
+  if (kind === 'xml' || kind === 'xmlElement') return xmlEdit(gen, types[0], cx, c)
   if (kind === 'map' && !cx.features.nested) return mapEdit(gen, types[0], cx)
   if (kind === 'array' && !cx.features.nested) return arrayEdit(gen, types[0], cx)
   const r = prng.int32(gen, 0, 9)

@@ -104,6 +104,7 @@ export function rootOf (doc, name, kind) {
     case 'map': return doc.getMap(name)
     case 'array': return doc.getArray(name)
     case 'xmlFragment': return doc.getXmlFragment(name)
+    case 'xmlElement': return doc.getXmlElement(name)
     default: throw new Error('unknown root kind ' + kind)
   }
 }
@@ -115,7 +116,7 @@ export function rootResult (doc, name, kind) {
   if (kind === 'text') {
     res.toString = t.toString()
     res.toDelta = t.toDelta().map(deltaOp)
-  } else if (kind === 'xmlFragment') {
+  } else if (kind === 'xmlFragment' || kind === 'xmlElement') {
     res.toString = t.toString()
   } else {
     res.toJSON = tagged(t.toJSON())
