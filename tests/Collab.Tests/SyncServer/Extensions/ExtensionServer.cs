@@ -18,7 +18,7 @@ internal sealed class ExtensionServer(LoopbackApp app) : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = App.Address, Timeout = TimeSpan.FromSeconds(15) };
 
-    public static async Task<ExtensionServer> StartAsync(string sqlitePath, IDictionary<string, string?>? configuration = null)
+    public static async Task<ExtensionServer> StartAsync(string sqlitePath, IDictionary<string, string?>? configuration = null, TimeProvider? timeProvider = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -34,6 +34,11 @@ internal sealed class ExtensionServer(LoopbackApp app) : IAsyncDisposable
         var app = await LoopbackApp.StartAsync(
             b =>
             {
+                if (timeProvider is not null)
+                {
+                    b.Services.AddSingleton(timeProvider);
+                }
+
                 b.AddCollabSyncServer();
                 b.AddCollabBuiltInExtensions();
             },

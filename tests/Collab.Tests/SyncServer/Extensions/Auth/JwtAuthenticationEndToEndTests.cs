@@ -1,6 +1,7 @@
 using Collab.SyncServer.Auth;
 using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
+using Collab.Tests.Yjs.Protocols;
 
 namespace Collab.Tests.SyncServer.Extensions.Auth;
 
@@ -72,5 +73,34 @@ public sealed class JwtAuthenticationEndToEndTests : IDisposable
         var token = _keys.Hs256(DateTimeOffset.UtcNow.AddHours(-2), new Dictionary<string, object> { ["collab_write"] = "*" }, TimeSpan.FromMinutes(5));
 
         Assert.Equal((AuthMessageType.PermissionDenied, AuthFailureReasons.TokenExpired), await client.AuthenticateAsync("doc", token));
+    }
+
+    [Fact]
+    public async Task AnOpenConnectionIsAskedForAFreshTokenAndClosedWhenItsTokenRunsOut()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await ExtensionServer.StartAsync(_folder.File("collab.db"), new Dictionary<string, string?>
+        {
+            ["Collab:Auth:Required"] = "true",
+            ["Collab:Auth:Jwt:Secret"] = JwtTestKeys.Secret,
+            ["Collab:Auth:Jwt:ClockSkew"] = "00:00:00",
+            ["Collab:Auth:Jwt:TokenRefreshLead"] = "00:00:10",
+        }, time);
+        await using var client = await server.ConnectAsync();
+        var write = new Dictionary<string, object> { ["collab_write"] = "doc" };
+        await client.JoinAsync("doc", _keys.Hs256(time.GetUtcNow(), write, TimeSpan.FromSeconds(30)));
+
+        time.Advance(TimeSpan.FromSeconds(21));
+        var request = await client.WaitForAsync(MessageType.Auth);
+        Assert.Equal([0x03, 0x64, 0x6f, 0x63, 0x02, 0x00], request.Frame);
+        await client.SendAsync(Messages.Auth("doc", _keys.Hs256(time.GetUtcNow(), write, TimeSpan.FromSeconds(30))));
+        await Eventually.TrueAsync(() => AuthenticatedUser.From(server.Server.Documents.Find("doc")!.Connections.Single().Context)!.ExpiresAt > time.GetUtcNow() + TimeSpan.FromSeconds(20), "the fresh token to be accepted");
+
+        time.Advance(TimeSpan.FromSeconds(15));
+        Assert.False(server.Server.Documents.Find("doc")!.Connections.Single().IsClosed);
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        var close = await client.WaitForAsync(MessageType.Close);
+        Assert.EndsWith(AuthFailureReasons.TokenExpired, System.Text.Encoding.UTF8.GetString(close.Frame));
     }
 }
