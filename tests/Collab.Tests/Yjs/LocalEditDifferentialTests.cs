@@ -62,9 +62,17 @@ public class LocalEditDifferentialTests
         var gc = (bool)session.Get("gc")!;
         var docs = new[] { new Doc(new DocOptions { ClientId = 1, Gc = gc }), new Doc(new DocOptions { ClientId = 2, Gc = gc }) };
         var emitted = new[] { new List<byte[]>(), new List<byte[]>() };
+        var emittedV2 = new[] { new List<byte[]>(), new List<byte[]>() };
         for (var i = 0; i < 2; i++)
         {
             var k = i;
+            docs[i].UpdateV2 += (_, e) =>
+            {
+                if (e.Origin as string != "remote")
+                {
+                    emittedV2[k].Add(e.Update);
+                }
+            };
             docs[i].Update += (_, e) =>
             {
                 if (e.Origin as string != "remote")
@@ -87,6 +95,7 @@ public class LocalEditDifferentialTests
             {
                 var op = (List<object?>)TaggedJson.ToJs(JsJson.Parse(step.Str("op")))!;
                 var before = emitted[c].Count;
+                var beforeV2 = emittedV2[c].Count;
                 check.Run($"step {n} {JsJson.Stringify(op[0])}", () => LocalOps.Apply(docs[c], op));
                 var expected = step.List("emitted").Select(x => Convert.FromBase64String((string)x!)).ToList();
                 var actual = emitted[c].Skip(before).ToList();
@@ -94,6 +103,14 @@ public class LocalEditDifferentialTests
                 for (var i = 0; i < Math.Min(expected.Count, actual.Count); i++)
                 {
                     check.Bytes($"step {n} {step.Str("op")} update {i}", expected[i], actual[i]);
+                }
+
+                var expectedV2 = step.List("emittedV2").Select(x => Convert.FromBase64String((string)x!)).ToList();
+                var actualV2 = emittedV2[c].Skip(beforeV2).ToList();
+                check.True($"step {n}: emitted {actualV2.Count} v2 updates, yjs {expectedV2.Count}", expectedV2.Count == actualV2.Count);
+                for (var i = 0; i < Math.Min(expectedV2.Count, actualV2.Count); i++)
+                {
+                    check.Bytes($"step {n} {step.Str("op")} v2 update {i}", expectedV2[i], actualV2[i]);
                 }
             }
 

@@ -21,7 +21,9 @@ for (const seed of seeds) {
   const docs = [new Y.Doc({ gc: seed % 3 !== 0 }), new Y.Doc({ gc: seed % 3 !== 0 })]
   docs[0].clientID = 1; docs[1].clientID = 2
   const emitted = [[], []]
+  const emitted2 = [[], []]
   const queue = [[], []]
+  docs.forEach((d, i) => d.on('updateV2', (u, origin) => { if (origin !== 'remote') emitted2[i].push(Buffer.from(u).toString('base64')) }))
   docs.forEach((d, i) => d.on('update', (u, origin) => { if (origin !== 'remote') { emitted[i].push(Buffer.from(u).toString('base64')); queue[1 - i].push(u) } }))
   const steps = []
   const target = (d, path) => path.length === 1 ? ({ t: d.getText('t'), m: d.getMap('m'), a: d.getArray('a'), x: d.getXmlFragment('x') })[path[0]] : d.getMap('m').get(path[1])
@@ -66,9 +68,10 @@ for (const seed of seeds) {
       else op = ['xmlInsertElement', ['x'], int(x.length + 1), pick(['p', 'h1']), pick(['a', 'b'])]
     }
     const before = emitted[c].length
+    const before2 = emitted2[c].length
     const recorded = encodeOp(op)
     apply(d, op)
-    steps.push({ c, op: recorded, emitted: emitted[c].slice(before) })
+    steps.push({ c, op: recorded, emitted: emitted[c].slice(before), emittedV2: emitted2[c].slice(before2) })
   }
   out.push({ seed, gc: seed % 3 !== 0, steps, final: docs.map(d => Buffer.from(Y.encodeStateAsUpdate(d)).toString('base64')), json: docs.map(d => ({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON(), x: d.getXmlFragment('x').toString() })) })
   function apply (d, op) {
