@@ -82,6 +82,18 @@ public class LocalEditDifferentialTests
             };
         }
 
+        var events = new[] { new List<string>(), new List<string>() };
+        if (seed % 2 == 0)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var log = events[i];
+                docs[i].GetText("t").Observe((e, _) => log.Add("t " + EventJson.Delta(e.Delta)));
+                docs[i].GetArray("a").Observe((e, _) => log.Add("a " + EventJson.Delta(e.Delta)));
+                docs[i].GetMap("m").Observe((e, _) => log.Add("m " + EventJson.Keys(e.Keys)));
+            }
+        }
+
         var n = 0;
         foreach (var stepObj in session.List("steps"))
         {
@@ -115,6 +127,17 @@ public class LocalEditDifferentialTests
             }
 
             n++;
+        }
+
+        var expectedEvents = session.List("events");
+        for (var i = 0; i < 2; i++)
+        {
+            var exp = ((List<object?>)expectedEvents[i]!).Cast<string>().ToList();
+            check.True($"doc {i}: {events[i].Count} events, yjs {exp.Count}", exp.Count == events[i].Count);
+            for (var k = 0; k < Math.Min(exp.Count, events[i].Count); k++)
+            {
+                check.Value($"doc {i} event {k}", exp[k], events[i][k]);
+            }
         }
 
         var finals = session.List("final");

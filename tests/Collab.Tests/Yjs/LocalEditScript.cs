@@ -26,6 +26,14 @@ for (const seed of seeds) {
   docs.forEach((d, i) => d.on('updateV2', (u, origin) => { if (origin !== 'remote') emitted2[i].push(Buffer.from(u).toString('base64')) }))
   docs.forEach((d, i) => d.on('update', (u, origin) => { if (origin !== 'remote') { emitted[i].push(Buffer.from(u).toString('base64')); queue[1 - i].push(u) } }))
   const steps = []
+  const events = [[], []]
+  if (seed % 2 === 0) {
+    docs.forEach((d, i) => {
+      d.getText('t').observe(e => events[i].push('t ' + JSON.stringify(e.delta)))
+      d.getArray('a').observe(e => events[i].push('a ' + JSON.stringify(e.delta)))
+      d.getMap('m').observe(e => events[i].push('m ' + JSON.stringify([...e.keys.entries()].sort((x, y) => x[0] < y[0] ? -1 : 1))))
+    })
+  }
   const target = (d, path) => path.length === 1 ? ({ t: d.getText('t'), m: d.getMap('m'), a: d.getArray('a'), x: d.getXmlFragment('x') })[path[0]] : d.getMap('m').get(path[1])
   for (let s = 0; s < 120; s++) {
     const c = int(2)
@@ -73,7 +81,7 @@ for (const seed of seeds) {
     apply(d, op)
     steps.push({ c, op: recorded, emitted: emitted[c].slice(before), emittedV2: emitted2[c].slice(before2) })
   }
-  out.push({ seed, gc: seed % 3 !== 0, steps, final: docs.map(d => Buffer.from(Y.encodeStateAsUpdate(d)).toString('base64')), json: docs.map(d => ({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON(), x: d.getXmlFragment('x').toString() })) })
+  out.push({ seed, gc: seed % 3 !== 0, events, steps, final: docs.map(d => Buffer.from(Y.encodeStateAsUpdate(d)).toString('base64')), json: docs.map(d => ({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON(), x: d.getXmlFragment('x').toString() })) })
   function apply (d, op) {
     const [name, path, ...args] = op
     const t = target(d, path)
