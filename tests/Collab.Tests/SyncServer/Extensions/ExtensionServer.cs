@@ -39,6 +39,7 @@ internal sealed class ExtensionServer(LoopbackApp app) : IAsyncDisposable
                     b.Services.AddSingleton(timeProvider);
                 }
 
+                b.AddServiceDefaults();
                 b.AddCollabSyncServer();
                 b.AddCollabBuiltInExtensions();
             },
