@@ -5,12 +5,15 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Collab.Tests.SyncServer.Extensions.Auth;
 
-/// <summary>Signs test tokens with an HS256 secret or a freshly generated RSA key.</summary>
+/// <summary>Signs test tokens with an HS256 secret or an RSA key generated once per test run.</summary>
 internal sealed class JwtTestKeys : IDisposable
 {
     public const string Secret = "a-test-secret-that-is-long-enough-for-hs256";
 
-    private readonly RSA _rsa = RSA.Create(2048);
+    // Generating a 2048-bit key takes a noticeable moment; the tests share one.
+    private static readonly RSA SharedRsa = RSA.Create(2048);
+
+    private readonly RSA _rsa = SharedRsa;
 
     public string PublicKeyPem => _rsa.ExportSubjectPublicKeyInfoPem();
 
@@ -20,7 +23,10 @@ internal sealed class JwtTestKeys : IDisposable
     public string Rs256(DateTimeOffset now, IDictionary<string, object>? claims = null, TimeSpan? lifetime = null) =>
         Create(new SigningCredentials(new RsaSecurityKey(_rsa), SecurityAlgorithms.RsaSha256), now, claims, lifetime, null, null);
 
-    public void Dispose() => _rsa.Dispose();
+    public void Dispose()
+    {
+        // The shared key lives as long as the test process.
+    }
 
     private static string Create(SigningCredentials credentials, DateTimeOffset now, IDictionary<string, object>? claims, TimeSpan? lifetime, string? issuer, string? audience)
     {
