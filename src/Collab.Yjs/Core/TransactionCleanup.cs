@@ -1,16 +1,31 @@
+using System.Runtime.ExceptionServices;
+
 namespace Collab.Yjs;
 
 /// <summary>The end-of-transaction work of yjs (<c>cleanupTransactions</c>): observers, GC, merging, update events.</summary>
 internal static class TransactionCleanup
 {
+    /// <summary>
+    /// Cleans up every queued transaction (including ones queued meanwhile). Like yjs, a throwing listener does not
+    /// stop the remaining work; the first exception is rethrown at the end.
+    /// </summary>
     public static void Run(List<Transaction> cleanups)
     {
+        ExceptionDispatchInfo? first = null;
         for (var i = 0; i < cleanups.Count; i++)
         {
-            CleanupOne(cleanups[i]);
+            try
+            {
+                CleanupOne(cleanups[i]);
+            }
+            catch (Exception e)
+            {
+                first ??= ExceptionDispatchInfo.Capture(e);
+            }
         }
 
         cleanups.Clear();
+        first?.Throw();
     }
 
     private static void CleanupOne(Transaction transaction)
@@ -86,13 +101,21 @@ internal static class TransactionCleanup
     private static void CallObservers(Transaction transaction)
     {
         var doc = transaction.Doc;
+        ExceptionDispatchInfo? first = null;
         for (var i = 0; i < transaction.ChangedList.Count; i++)
         {
             var subs = transaction.ChangedList[i];
             var type = subs.Type;
             if (!subs.Removed && (type.Item is null || !type.Item.Deleted))
             {
-                type.CallObserver(transaction, subs);
+                try
+                {
+                    type.CallObserver(transaction, subs);
+                }
+                catch (Exception e)
+                {
+                    first ??= ExceptionDispatchInfo.Capture(e);
+                }
             }
         }
 
@@ -108,16 +131,34 @@ internal static class TransactionCleanup
                     e.CurrentTarget = type;
                 }
 
-                events.Sort((a, b) => a.Path.Count.CompareTo(b.Path.Count));
-                type.CallDeepObservers(events, transaction);
+                // JavaScript's sort is stable.
+                events = [.. events.OrderBy(e => e.Path.Count)];
+                try
+                {
+                    type.CallDeepObservers(events, transaction);
+                }
+                catch (Exception e)
+                {
+                    first ??= ExceptionDispatchInfo.Capture(e);
+                }
             }
         }
 
-        doc.RaiseAfterTransaction(transaction);
+        try
+        {
+            doc.RaiseAfterTransaction(transaction);
+        }
+        catch (Exception e)
+        {
+            first ??= ExceptionDispatchInfo.Capture(e);
+        }
+
         if (transaction.NeedFormattingCleanup)
         {
             TextFormatting.CleanupAfterTransaction(transaction);
         }
+
+        first?.Throw();
     }
 
     private static void TryGcDeleteSet(DeleteSet ds, StructStore store, Func<object, bool>? gcFilter)

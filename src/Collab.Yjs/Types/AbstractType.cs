@@ -132,10 +132,7 @@ public class AbstractType
 
         if (_observers is { Count: > 0 })
         {
-            foreach (var h in _observers.ToArray())
-            {
-                h(e, transaction);
-            }
+            CallAll(_observers.ToArray(), h => h(e, transaction));
         }
     }
 
@@ -146,10 +143,26 @@ public class AbstractType
             return;
         }
 
-        foreach (var h in _deepObservers.ToArray())
+        CallAll(_deepObservers.ToArray(), h => h(events, transaction));
+    }
+
+    /// <summary>Calls every listener even if one throws (like lib0 <c>callAll</c>), then rethrows the first exception.</summary>
+    private static void CallAll<T>(T[] handlers, Action<T> call)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? first = null;
+        foreach (var h in handlers)
         {
-            h(events, transaction);
+            try
+            {
+                call(h);
+            }
+            catch (Exception ex)
+            {
+                first ??= System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
         }
+
+        first?.Throw();
     }
 
     internal Doc RequireDoc() => Doc ?? throw new InvalidOperationException("Add the type to a document before editing or reading it.");

@@ -132,3 +132,24 @@ public class EventTests
         Assert.Equal("<p class=\"c\"></p>", b.GetXmlFragment("x").ToString());
     }
 }
+
+public class ListenerFailureTests
+{
+    [Fact]
+    public void AThrowingListenerDoesNotBreakTheDocument()
+    {
+        var d = new Doc(new DocOptions { ClientId = 1 });
+        var calls = 0;
+        d.GetText("t").Observe((_, _) => throw new InvalidOperationException("boom"));
+        d.GetText("t").Observe((_, _) => calls++);
+        var updates = 0;
+        d.Update += (_, _) => updates++;
+        Assert.Throws<InvalidOperationException>(() => d.GetText("t").Insert(0, "a"));
+        Assert.Equal(1, calls);
+        Assert.Equal(1, updates);
+        Assert.Throws<InvalidOperationException>(() => d.GetText("t").Insert(1, "b"));
+        Assert.Equal(2, calls);
+        Assert.Equal(2, updates);
+        Assert.Equal("ab", d.GetText("t").ToString());
+    }
+}
