@@ -50,4 +50,12 @@ public sealed class ConnectionScenarioTests
         await using var server = await InProcessServer.StartAsync(ct);
         await server.RunAsync("document-names.mjs", ct);
     }
+
+    [Fact]
+    public async Task YWebsocketClientsWithAWrongTokenAreClosedAndReadOnlyOnesCannotWrite()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await InProcessServer.StartAsync(ct);
+        await server.RunAsync("ywebsocket-access.mjs", ct, "--yws-url", server.Address + "yws");
+    }
 }
