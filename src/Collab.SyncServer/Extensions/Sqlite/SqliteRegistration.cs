@@ -30,6 +30,7 @@ public static class SqliteRegistration
             Path.Combine(contentRoot, sp.GetRequiredService<IOptions<SqliteOptions>>().Value.Path),
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddCollabExtension<SqliteExtension>();
+        builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
         return builder;
     }
 

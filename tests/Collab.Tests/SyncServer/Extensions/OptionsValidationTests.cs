@@ -5,6 +5,7 @@ using Collab.SyncServer.Extensions.Throttle;
 using Collab.SyncServer.Extensions.Webhook;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -81,5 +82,16 @@ public sealed class OptionsValidationTests : IDisposable
         using var host = Build(new() { ["Collab:Sqlite:Enabled"] = "false" });
 
         Assert.Null(host.Services.GetService<IDocumentStore>());
+    }
+
+    [Fact]
+    public async Task TheSqliteHealthCheckReportsAnUnusableFile()
+    {
+        Directory.CreateDirectory(_folder.File("occupied"));
+        using var healthy = Build(new() { ["Collab:Sqlite:Path"] = "ok.db" });
+        using var broken = Build(new() { ["Collab:Sqlite:Path"] = "occupied" });
+
+        Assert.Equal(HealthStatus.Healthy, (await healthy.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await broken.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken)).Status);
     }
 }
