@@ -51,8 +51,14 @@ for (const seed of seeds) {
       const path = kind === 't' ? ['t'] : ['m', nested[0]]
       const t = target(d, path)
       const len = t.length
-      const r = int(6)
-      if (r <= 1 || len === 0) { const attrs = pickAttrs(); op = ['insert', path, int(len + 1), word(), attrs] }
+      const r = int(7)
+      if (r === 6) {
+        const i = int(len + 1)
+        const delta = i > 0 ? [{ retain: i, attributes: pick([undefined, { bold: true }, { italic: null }]) }] : []
+        delta.push({ insert: word(), attributes: pickAttrs() ?? undefined })
+        if (rnd() < 0.5 && i < len) delta.push({ delete: 1 })
+        op = ['applyDelta', path, JSON.parse(JSON.stringify(delta))]
+      } else if (r <= 1 || len === 0) { const attrs = pickAttrs(); op = ['insert', path, int(len + 1), word(), attrs] }
       else if (r === 2) { const i = int(len); op = ['delete', path, i, 1 + int(Math.min(3, len - i))] }
       else if (r === 3) { const i = int(len); op = ['format', path, i, 1 + int(len - i + 2), pick(attrsPool.filter(a => a !== null))] }
       else if (r === 4) { op = ['insertEmbed', path, int(len + 1), { image: 'i' + int(9) }, pickAttrs()] }
@@ -64,8 +70,9 @@ for (const seed of seeds) {
       else op = ['mapSet', ['m'], pick(['k1', 'k2', 'k3']), valuePool()]
     } else if (kind === 'a' || kind === 'n') {
       const a = d.getArray('a')
-      const r = int(4)
-      if (r === 0 && a.length > 0) { const i = int(a.length); op = ['arrayDelete', ['a'], i, 1 + int(Math.min(2, a.length - i))] }
+      const r = int(5)
+      if (r === 4) op = ['arrayInsertType', ['a'], int(a.length + 1), pick(['map', 'array', 'text'])]
+      else if (r === 0 && a.length > 0) { const i = int(a.length); op = ['arrayDelete', ['a'], i, 1 + int(Math.min(2, a.length - i))] }
       else if (r === 1) op = ['arrayPush', ['a'], [valuePool(), valuePool()]]
       else op = ['arrayInsert', ['a'], int(a.length + 1), [valuePool()]]
     } else {
@@ -97,6 +104,13 @@ for (const seed of seeds) {
       case 'arrayDelete': return t.delete(args[0], args[1])
       case 'arrayPush': return t.push(args[0])
       case 'arrayInsert': return t.insert(args[0], args[1])
+      case 'applyDelta': return t.applyDelta(args[0])
+      case 'arrayInsertType': {
+        const v = args[1] === 'map' ? new Y.Map() : args[1] === 'array' ? new Y.Array() : new Y.Text('pre')
+        if (v instanceof Y.Map) v.set('k', 1)
+        if (v instanceof Y.Array) v.push([1, 2])
+        return t.insert(args[0], [v])
+      }
       case 'xmlDelete': return t.delete(args[0], 1)
       case 'xmlInsertText': return t.insert(args[0], [new Y.XmlText(args[1])])
       case 'xmlInsertElement': { const e = new Y.XmlElement(args[1]); e.setAttribute('k', args[2]); return t.insert(args[0], [e]) }

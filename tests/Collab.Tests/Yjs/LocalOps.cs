@@ -69,6 +69,31 @@ internal static class LocalOps
             case "arrayInsert":
                 ((YArray)target).Insert(I(2), (List<object?>)op[3]!);
                 break;
+            case "applyDelta":
+                ((YText)target).ApplyDelta(((List<object?>)op[2]!).Cast<JsObject>().ToList());
+                break;
+            case "arrayInsertType":
+                {
+                    AbstractType v = (string)op[3]! switch
+                    {
+                        "map" => new YMap(),
+                        "array" => new YArray(),
+                        _ => new YText("pre"),
+                    };
+                    if (v is YMap m)
+                    {
+                        m.Set("k", 1);
+                    }
+
+                    if (v is YArray arr)
+                    {
+                        arr.Push(new List<object?> { 1, 2 });
+                    }
+
+                    ((YArray)target).Insert(I(2), new List<object?> { v });
+                    break;
+                }
+
             case "xmlDelete":
                 ((YXmlFragment)target).Delete(I(2), 1);
                 break;
