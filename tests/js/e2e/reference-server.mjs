@@ -3,6 +3,7 @@
 //   - tokens: "valid-token" → read-write, "readonly-token" → read-only, anything else → PermissionDenied;
 //   - stateless: a payload starting with "broadcast:" is broadcast unchanged to every connection of the
 //     document; any other payload is answered to its sender only, as "echo:" + payload;
+//   - loading a document whose name starts with "unloadable" fails with the reason "load-failed";
 //   - persistence: every stored document is kept in memory, and in files under --data <dir> when given
 //     (so it survives a restart);
 //   - y-websocket clients: ws://host:port/yws/<room>?token=... is bridged onto the same documents by a small
@@ -60,6 +61,7 @@ const server = new Server({
     }
   },
   async onLoadDocument ({ documentName }) {
+    if (documentName.startsWith('unloadable')) throw new Rejected('load-failed')
     if (memory.has(documentName)) return memory.get(documentName)
     if (dataDir && fs.existsSync(fileOf(documentName))) return new Uint8Array(fs.readFileSync(fileOf(documentName)))
     return null
