@@ -86,11 +86,11 @@ internal sealed partial class WebhookExtension : ICollabExtension, IDisposable
             return default;
         }
 
+        // Only references are captured here (this runs for every update); the JSON is built once, when the event is sent.
         var document = payload.Document;
-        var context = WebhookJson.Context(payload.Context);
-        var headers = payload.Connection is { } c ? WebhookJson.Headers(c.RequestHeaders) : [];
-        var parameters = payload.Connection is { } p ? WebhookJson.Parameters(p.RequestParameters) : [];
-        _debouncer.Schedule(document.Name, () => SendChangeAsync(document, context, headers, parameters));
+        var context = payload.Context;
+        var connection = payload.Connection;
+        _debouncer.Schedule(document.Name, () => SendChangeAsync(document, context, connection));
         return default;
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class WebhookExtension : ICollabExtension, IDisposable
 
     public void Dispose() => _debouncer.Dispose();
 
-    private async Task SendChangeAsync(ICollabDocument document, JsonObject context, JsonObject headers, JsonObject parameters)
+    private async Task SendChangeAsync(ICollabDocument document, IDictionary<string, object?> context, ICollabConnection? connection)
     {
         try
         {
@@ -127,9 +127,9 @@ internal sealed partial class WebhookExtension : ICollabExtension, IDisposable
             {
                 ["document"] = JsonNode.Parse(DocumentJson.Render(document)),
                 ["documentName"] = document.Name,
-                ["context"] = context,
-                ["requestHeaders"] = headers,
-                ["requestParameters"] = parameters,
+                ["context"] = WebhookJson.Context(context),
+                ["requestHeaders"] = connection is null ? new JsonObject() : WebhookJson.Headers(connection.RequestHeaders),
+                ["requestParameters"] = connection is null ? new JsonObject() : WebhookJson.Parameters(connection.RequestParameters),
             };
             await _sender.SendAsync("change", body);
         }
