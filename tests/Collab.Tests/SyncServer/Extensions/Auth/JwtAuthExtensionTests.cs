@@ -67,6 +67,21 @@ public sealed class JwtAuthExtensionTests : IDisposable
     }
 
     [Fact]
+    public async Task Rs256PublicKeyCanComeFromAFile()
+    {
+        using var folder = new TempFolder();
+        await File.WriteAllTextAsync(folder.File("jwt.pem"), _keys.PublicKeyPem, TestContext.Current.CancellationToken);
+        var (extension, _) = Create(o =>
+        {
+            o.Jwt.Secret = null;
+            o.Jwt.PublicKey = null;
+            o.Jwt.PublicKeyFile = folder.File("jwt.pem");
+        });
+
+        await extension.OnAuthenticate(Payload("doc", _keys.Rs256(_time.GetUtcNow(), Write("doc"))));
+    }
+
+    [Fact]
     public async Task Rs256TokenIsRejectedWhenOnlyASecretIsConfigured()
     {
         var (extension, _) = Create(o => o.Jwt.PublicKey = null);
