@@ -58,4 +58,12 @@ public sealed class ConnectionScenarioTests
         await using var server = await InProcessServer.StartAsync(ct);
         await server.RunAsync("ywebsocket-access.mjs", ct, "--yws-url", server.Address + "yws");
     }
+
+    [Fact]
+    public async Task ADocumentThatFailsToLoadIsDeniedWithTheHookReasonAndLeavesItsSocketWorking()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await InProcessServer.StartAsync(ct);
+        await server.RunAsync("load-failure.mjs", ct);
+    }
 }

@@ -50,4 +50,12 @@ public sealed class DocumentScenarioTests
         await using var server = await InProcessServer.StartAsync(ct);
         await server.RunAsync("mixed-clients.mjs", ct, "--yws-url", server.Address + "yws");
     }
+
+    [Fact]
+    public async Task TwentyConcurrentTypistsOnOneDocumentConverge()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await InProcessServer.StartAsync(ct);
+        await server.RunAsync("many-clients.mjs", ct);
+    }
 }

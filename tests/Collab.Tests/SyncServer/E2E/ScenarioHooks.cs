@@ -5,7 +5,8 @@ namespace Collab.Tests.SyncServer.E2E;
 /// <summary>
 /// The server side the scenarios expect (tests/js/e2e/README.md, the same as tests/js/e2e/reference-server.mjs):
 /// "valid-token" is read-write, "readonly-token" read-only, anything else is denied; a stateless payload starting
-/// with "broadcast:" goes to every connection of the document, any other is answered to its sender as "echo:" + payload.
+/// with "broadcast:" goes to every connection of the document, any other is answered to its sender as "echo:" + payload;
+/// documents whose name starts with "unloadable" fail to load with the reason "load-failed".
 /// </summary>
 internal sealed class ScenarioHooks : ICollabExtension
 {
@@ -22,6 +23,11 @@ internal sealed class ScenarioHooks : ICollabExtension
                 throw new CollabRejectException("invalid-token");
         }
     }
+
+    public ValueTask OnLoadDocument(OnLoadDocumentPayload payload) =>
+        payload.DocumentName.StartsWith("unloadable", StringComparison.Ordinal)
+            ? throw new CollabRejectException("load-failed")
+            : default;
 
     public ValueTask OnStateless(OnStatelessPayload payload)
     {
