@@ -75,7 +75,7 @@ function runScenario (file, server, extra = [], onLine = () => {}) {
   })
 }
 
-const simple = ['sync-all-types', 'shared-socket', 'session-awareness', 'document-names', 'awareness', 'stateless', 'auth', 'readonly', 'offline-edits', 'late-joiner', 'large-document', 'mixed-clients', 'ywebsocket-access', 'many-clients', 'load-failure']
+const simple = ['sync-all-types', 'shared-socket', 'session-awareness', 'document-names', 'awareness', 'stateless', 'auth', 'readonly', 'offline-edits', 'late-joiner', 'large-document', 'mixed-clients', 'ywebsocket-access', 'many-clients', 'load-failure', 'idle-keepalive']
 const results = []
 let server = await startServer()
 try {
