@@ -31,6 +31,12 @@ internal sealed class CommonOptions
 
     public Option<string?> CollabDll { get; } = new("--collab-dll") { Description = "Path of Collab.SyncServer.dll (overrides --configuration)." };
 
+    public Option<string[]> CollabEnvironment { get; } = new("--collab-env")
+    {
+        Description = "NAME=VALUE environment variable for the Collab server it starts (repeatable), e.g. DOTNET_gcServer=0.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public Option<string?> Output { get; } = new("--output") { Description = "Write the markdown report here (default with --server both: loadgen-<mode>-<time>.md)." };
 
     public Option<int> Rounds { get; } = new("--rounds")
@@ -57,7 +63,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
+        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, CollabEnvironment, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
         {
             command.Options.Add(option);
         }
@@ -73,5 +79,10 @@ internal sealed class CommonOptions
         parse.GetValue(Repository) ?? LaunchSettings.FindRepositoryRoot(),
         parse.GetValue(Configuration) ?? "Release",
         parse.GetValue(CollabDll),
-        TimeSpan.FromSeconds(60));
+        TimeSpan.FromSeconds(60))
+    {
+        CollabEnvironment = (parse.GetValue(CollabEnvironment) ?? [])
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal),
+    };
 }

@@ -10,6 +10,9 @@ internal enum ServerKind
 /// <summary>How to start the servers: repository root, build configuration of Collab.SyncServer, start timeout.</summary>
 internal sealed record LaunchSettings(string RepositoryRoot, string Configuration, string? CollabAssembly, TimeSpan StartTimeout)
 {
+    /// <summary>Extra environment variables for the Collab server (e.g. GC settings for experiments).</summary>
+    public IReadOnlyDictionary<string, string> CollabEnvironment { get; init; } = new Dictionary<string, string>();
+
     public string CollabAssemblyPath => CollabAssembly ?? Path.Combine(
         RepositoryRoot, "src", "Collab.SyncServer", "bin", Configuration, "net10.0", "Collab.SyncServer.dll");
 

@@ -126,6 +126,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in settings.CollabEnvironment)
+        {
+            info.Environment[name] = value;
+        }
+
         return info;
     }
 
