@@ -160,10 +160,11 @@ internal static class UpdateIntegrator
             return null;
         }
 
-        var restStructs = new Dictionary<long, List<AbstractStruct>>();
-        var missingSv = new Dictionary<long, long>();
+        Dictionary<long, List<AbstractStruct>>? restStructs = null;
+        Dictionary<long, long>? missingSv = null;
         void UpdateMissingSv(long client, long clock)
         {
+            missingSv ??= [];
             if (!missingSv.TryGetValue(client, out var m) || m > clock)
             {
                 missingSv[client] = clock;
@@ -171,7 +172,6 @@ internal static class UpdateIntegrator
         }
 
         var stackHead = cur.Refs[cur.I++];
-        var state = new Dictionary<long, long>();
 
         void AddStackToRest()
         {
@@ -181,14 +181,14 @@ internal static class UpdateIntegrator
                 if (clientsStructRefs.TryGetValue(client, out var inapplicable))
                 {
                     inapplicable.I--;
-                    restStructs[client] = inapplicable.Refs.GetRange(inapplicable.I, inapplicable.Refs.Count - inapplicable.I);
+                    (restStructs ??= [])[client] = inapplicable.Refs.GetRange(inapplicable.I, inapplicable.Refs.Count - inapplicable.I);
                     clientsStructRefs.Remove(client);
                     inapplicable.I = 0;
                     inapplicable.Refs = [];
                 }
                 else
                 {
-                    restStructs[client] = [item];
+                    (restStructs ??= [])[client] = [item];
                 }
 
                 ids.RemoveAll(c => c == client);
@@ -202,11 +202,9 @@ internal static class UpdateIntegrator
             if (stackHead is not Skip)
             {
                 var client = stackHead.Client;
-                if (!state.TryGetValue(client, out var localClock))
-                {
-                    localClock = store.GetState(client);
-                    state[client] = localClock;
-                }
+
+                // yjs caches this per client; the store's state is the same value (integration appends).
+                var localClock = store.GetState(client);
 
                 var offset = localClock - stackHead.Clock;
                 if (offset < 0)
@@ -235,7 +233,6 @@ internal static class UpdateIntegrator
                     else if (offset == 0 || offset < stackHead.Length)
                     {
                         stackHead.Integrate(transaction, (int)offset);
-                        state[client] = stackHead.Clock + stackHead.Length;
                     }
                 }
             }
@@ -261,7 +258,7 @@ internal static class UpdateIntegrator
             }
         }
 
-        if (restStructs.Count == 0)
+        if (restStructs is null || restStructs.Count == 0)
         {
             return null;
         }
@@ -283,6 +280,6 @@ internal static class UpdateIntegrator
         }
 
         encoder.RestEncoder.WriteVarUInt(0);
-        return new PendingStructs(missingSv, encoder.ToArray());
+        return new PendingStructs(missingSv ?? [], encoder.ToArray());
     }
 }
