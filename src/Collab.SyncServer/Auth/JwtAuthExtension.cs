@@ -1,3 +1,4 @@
+using Collab.SyncServer.Extensions;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ internal sealed partial class JwtAuthExtension(
             if (options.Value.Required)
             {
                 LogDenied(payload.DocumentName, AuthFailureReasons.AuthenticationRequired);
+                ExtensionsTelemetry.AuthDenials.Add(1, new KeyValuePair<string, object?>("reason", AuthFailureReasons.AuthenticationRequired));
                 throw new CollabRejectException(AuthFailureReasons.AuthenticationRequired);
             }
 
@@ -87,6 +89,7 @@ internal sealed partial class JwtAuthExtension(
         if (!validation.IsValid)
         {
             LogDenied(documentName, validation.FailureReason!);
+            ExtensionsTelemetry.AuthDenials.Add(1, new KeyValuePair<string, object?>("reason", validation.FailureReason));
             throw new CollabRejectException(code, validation.FailureReason!);
         }
 
@@ -94,6 +97,7 @@ internal sealed partial class JwtAuthExtension(
         if (access == DocumentAccess.None)
         {
             LogDenied(documentName, AuthFailureReasons.PermissionDenied);
+            ExtensionsTelemetry.AuthDenials.Add(1, new KeyValuePair<string, object?>("reason", AuthFailureReasons.PermissionDenied));
             throw new CollabRejectException(code, AuthFailureReasons.PermissionDenied);
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Collab.SyncServer.Extensions;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
 
@@ -55,6 +56,7 @@ internal sealed partial class TokenExpiryWatcher(IOptions<AuthOptions> options, 
         if (!connection.IsClosed)
         {
             LogExpired(connection.DocumentName, connection.SocketId);
+            ExtensionsTelemetry.TokenExpirations.Add(1);
             connection.Close(CloseCodes.Unauthorized, AuthFailureReasons.TokenExpired);
         }
     }

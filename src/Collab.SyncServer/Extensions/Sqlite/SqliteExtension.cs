@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Collab.Persistence.Storage;
 using Collab.SyncServer.Hooks;
 using Collab.Yjs.Lib0;
@@ -44,7 +45,9 @@ internal sealed partial class SqliteExtension(IDocumentStore store, ILogger<Sqli
 
     public async ValueTask OnStoreDocument(StoreDocumentPayload payload)
     {
+        var started = Stopwatch.GetTimestamp();
         await store.StoreAsync(payload.DocumentName, payload.State);
+        ExtensionsTelemetry.SqliteStoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogStored(payload.DocumentName, payload.State.Length);
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class ThrottleExtension : ICollabExtension, IDisposable
         if (IsThrottled(ip))
         {
             LogRejected(ip, payload.DocumentName);
+            ExtensionsTelemetry.ThrottleRejections.Add(1);
             throw new CollabRejectException();
         }
 
@@ -81,6 +82,7 @@ internal sealed partial class ThrottleExtension : ICollabExtension, IDisposable
             {
                 record.BannedUntil = now + _options.BanTime;
                 LogBanned(ip, _options.BanTime);
+                ExtensionsTelemetry.ThrottleBans.Add(1);
                 return true;
             }
 

@@ -24,6 +24,22 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
     public static string Sign(string secret, ReadOnlySpan<byte> body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
+    private async Task<HttpResponseMessage> PostAsync(string eventName, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await httpClientFactory.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        }
+        catch
+        {
+            Count(eventName, "failure");
+            throw;
+        }
+    }
+
+    private static void Count(string eventName, string outcome) =>
+        ExtensionsTelemetry.WebhookEvents.Add(1, new KeyValuePair<string, object?>("event", eventName), new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>Posts an event; returns the response body when it is JSON, else null.</summary>
     /// <exception cref="WebhookException">The endpoint answered with a non-success status (after retries).</exception>
     public async Task<JsonNode?> SendAsync(string eventName, JsonObject payload, CancellationToken cancellationToken = default)
@@ -34,11 +50,14 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(settings.Secret, body));
-        using var response = await httpClientFactory.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        using var response = await PostAsync(eventName, request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
+            Count(eventName, "failure");
             throw new WebhookException(eventName, (int)response.StatusCode);
         }
+
+        Count(eventName, "success");
 
         if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Collab.SyncServer.Auth;
+using Collab.SyncServer.Extensions;
 using Collab.SyncServer.Hooks;
 using Collab.Tests.Yjs.Protocols;
 using Microsoft.AspNetCore.Http;
@@ -127,12 +129,33 @@ public sealed class JwtAuthExtensionTests : IDisposable
     }
 
     [Fact]
-    public async Task TokenForAnotherDocumentIsDenied()
+    public async Task TokenForAnotherDocumentIsDeniedAndCounted()
     {
         var (extension, _) = Create();
         var token = _keys.Hs256(_time.GetUtcNow(), Write("team/*"));
+        var denials = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ExtensionsTelemetry.Name && instrument.Name == "collab.auth.denials")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (denials)
+            {
+                denials.Add(tags.ToArray().Single(t => t.Key == "reason").Value as string);
+            }
+        });
+        listener.Start();
 
         Assert.Equal(AuthFailureReasons.PermissionDenied, await DeniedReason(extension, Payload("other/notes", token)));
+        lock (denials)
+        {
+            Assert.Contains(AuthFailureReasons.PermissionDenied, denials);
+        }
     }
 
     [Fact]
