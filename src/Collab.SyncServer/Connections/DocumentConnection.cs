@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
+using Collab.SyncServer.Protocol;
 using Collab.SyncServer.Telemetry;
 using Collab.Yjs.Protocols;
 
@@ -128,7 +129,20 @@ public abstract partial class DocumentConnection : ICollabConnection
             capacity.TrySetResult();
         }
 
-        return new ValueTask(capacity.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        return WaitForCapacityAsync(capacity.Task);
+    }
+
+    private static async ValueTask WaitForCapacityAsync(Task capacity)
+    {
+        try
+        {
+            await capacity.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // the document connection has not made progress for a long time: the socket goes
+            throw new ProtocolException(CloseCodes.TryAgainLater, "Too Many Pending Messages", e);
+        }
     }
 
     /// <inheritdoc />

@@ -13,7 +13,7 @@ namespace Collab.SyncServer.Documents;
 /// Lock order: callers (document lock, awareness lock) take only <c>_pending</c>; a flush takes <c>_send</c>,
 /// then <c>_pending</c> briefly, then the awareness lock to encode, never the other way round.
 /// </remarks>
-internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time)
+internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time, ILogger logger)
 {
     private readonly Lock _pending = new();
     private readonly Lock _send = new();
@@ -74,10 +74,16 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
                         Send(connections, update, static (c, u) => c.EncodeUpdate(u));
                     }
                 }
+                else if (TryMerge(updates) is { } merged)
+                {
+                    Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
+                }
                 else
                 {
-                    var merged = updates.Count == 1 ? updates[0] : YUpdates.MergeUpdates(updates);
-                    Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
+                    foreach (var update in updates)
+                    {
+                        Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                    }
                 }
             }
 
@@ -88,6 +94,32 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             }
 
             SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
+        }
+    }
+
+    private void FlushLogged()
+    {
+        try
+        {
+            Flush();
+        }
+        catch (Exception e)
+        {
+            // a fan-out failure must never take the process down
+            logger.BroadcastFailed(document.Name, e);
+        }
+    }
+
+    private static byte[]? TryMerge(List<byte[]> updates)
+    {
+        try
+        {
+            return updates.Count == 1 ? updates[0] : YUpdates.MergeUpdates(updates);
+        }
+        catch (Yjs.Lib0.YjsDecodingException)
+        {
+            // every update was applied by the engine, so this should not happen; fall back to sending them one by one
+            return null;
         }
     }
 
@@ -125,7 +157,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         var delay = options.BatchBroadcasts ? options.FlushDelay : TimeSpan.Zero;
         if (now || delay <= TimeSpan.Zero)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static b => b.Flush(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static b => b.FlushLogged(), this, preferLocal: false);
         }
         else
         {
@@ -133,7 +165,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             timer = time.CreateTimer(_ =>
             {
                 timer?.Dispose();
-                Flush();
+                FlushLogged();
             }, null, delay, Timeout.InfiniteTimeSpan);
         }
     }

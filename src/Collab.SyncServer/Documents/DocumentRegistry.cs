@@ -139,7 +139,7 @@ public sealed partial class DocumentRegistry(
                 DocumentOptions = new DocOptions { Gc = _options.Gc },
             };
             await hooks.RunAsync("onCreateDocument", create, static (x, p) => x.OnCreateDocument(p)).ConfigureAwait(false);
-            document = new ServerDocument(joiner.DocumentName, create.DocumentOptions, _options, time, hooks, services, CreateStore);
+            document = new ServerDocument(joiner.DocumentName, create.DocumentOptions, _options, time, hooks, services, CreateStore, logger);
             var load = new OnLoadDocumentPayload
             {
                 Services = services,

@@ -17,7 +17,7 @@ public sealed partial class ServerDocument : ICollabDocument
     private int _directConnections;
     private int _reservations;
 
-    internal ServerDocument(string name, DocOptions options, SyncServerOptions serverOptions, TimeProvider time, HookChain hooks, IServiceProvider services, DocumentStore.Factory storeFactory)
+    internal ServerDocument(string name, DocOptions options, SyncServerOptions serverOptions, TimeProvider time, HookChain hooks, IServiceProvider services, DocumentStore.Factory storeFactory, ILogger logger)
     {
         Name = name;
         Doc = new Doc(options);
@@ -25,7 +25,7 @@ public sealed partial class ServerDocument : ICollabDocument
         Awareness.SetLocalState(null);
         _hooks = hooks;
         _services = services;
-        Broadcaster = new DocumentBroadcaster(this, serverOptions, time);
+        Broadcaster = new DocumentBroadcaster(this, serverOptions, time, logger);
         Store = storeFactory(this);
         Doc.Update += OnDocumentUpdate;
         Awareness.Update += OnAwarenessUpdate;

@@ -54,6 +54,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1132, Level = LogLevel.Critical, Message = "Shutdown: document {DocumentName} has changes that could not be stored")]
     public static partial void UnstoredAtShutdown(this ILogger logger, string documentName);
 
+    [LoggerMessage(EventId = 1124, Level = LogLevel.Error, Message = "Broadcasting changes of {DocumentName} failed")]
+    public static partial void BroadcastFailed(this ILogger logger, string documentName, Exception exception);
+
     [LoggerMessage(EventId = 1140, Level = LogLevel.Information, Message = "Sync server shutting down: {Documents} documents, {Sockets} sockets")]
     public static partial void ShuttingDown(this ILogger logger, int documents, int sockets);
 }

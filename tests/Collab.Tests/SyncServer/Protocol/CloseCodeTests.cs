@@ -101,7 +101,16 @@ public sealed class CloseCodeTests
         var close = client.WaitForCloseAsync();
         while (!close.IsCompleted && DateTime.UtcNow - started < TimeSpan.FromSeconds(5))
         {
-            await client.SendAsync([0x0a]);
+            try
+            {
+                await client.SendAsync([0x0a]);
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                // the server closed the socket meanwhile
+                break;
+            }
+
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
 
