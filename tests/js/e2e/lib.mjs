@@ -26,6 +26,16 @@ export function flag (name) {
   return argv.includes('--' + name)
 }
 
+/**
+ * The tokens the scenarios use; servers with real authentication (e.g. JWT) pass their own:
+ * --valid-token (read-write), --readonly-token (read-only), --invalid-token (rejected).
+ */
+export const tokens = {
+  valid: option('valid-token', 'E2E_VALID_TOKEN', 'valid-token'),
+  readonly: option('readonly-token', 'E2E_READONLY_TOKEN', 'readonly-token'),
+  invalid: option('invalid-token', 'E2E_INVALID_TOKEN', 'wrong-token')
+}
+
 let scenarioName = 'unknown'
 let finished = false
 
@@ -109,7 +119,7 @@ export function socket (url, options = {}) {
  * A Hocuspocus provider on its own socket (or on `websocketProvider`), with a record of what happened to it:
  * `events.authenticated` (scope), `events.authenticationFailed` (reason), `events.stateless` (payloads).
  */
-export function provider ({ url, name, token = 'valid-token', document = new Y.Doc(), websocketProvider, ...rest }) {
+export function provider ({ url, name, token = tokens.valid, document = new Y.Doc(), websocketProvider, ...rest }) {
   const events = { authenticated: null, authenticationFailed: null, stateless: [], closed: [] }
   const instance = new HocuspocusProvider({
     ...(websocketProvider ? { websocketProvider } : { url, WebSocketPolyfill: WebSocket, delay: 100, minDelay: 100, maxDelay: 1000 }),
@@ -156,7 +166,7 @@ export async function goOnline (p, ms = 10000) {
 }
 
 /** A y-websocket client for room `name` on base URL `yws` (the room is appended as a path segment). */
-export function ywsProvider ({ yws, name, token = 'valid-token', document = new Y.Doc() }) {
+export function ywsProvider ({ yws, name, token = tokens.valid, document = new Y.Doc() }) {
   return new WebsocketProvider(yws, name, document, { WebSocketPolyfill: WebSocket, params: { token }, maxBackoffTime: 1000 })
 }
 

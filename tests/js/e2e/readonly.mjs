@@ -1,8 +1,8 @@
-// Read-only clients cannot write: a client authenticated with "readonly-token" receives the document and live
+// Read-only clients cannot write: a client authenticated with the read-only token receives the document and live
 // updates, but its own edits (live updates, and offline edits sent in its sync step 2 after a reconnect) never
 // reach other clients nor the server's state, and the server never acknowledges them.
 
-import { scenario, run, step, provider, synced, acknowledged, goOffline, goOnline, waitFor, sleep, check, Y } from './lib.mjs'
+import { scenario, run, step, provider, synced, acknowledged, goOffline, goOnline, waitFor, sleep, check, tokens } from './lib.mjs'
 
 const { url, doc: name } = scenario('readonly')
 const text = p => p.document.getText('text').toString()
@@ -19,7 +19,7 @@ run(async () => {
   const writer = provider({ url, name })
   await synced(writer)
   writer.document.getText('text').insert(0, 'base')
-  const reader = provider({ url, name, token: 'readonly-token' })
+  const reader = provider({ url, name, token: tokens.readonly })
   await synced(reader)
   check(reader.events.authenticated === 'readonly', 'scope ' + reader.events.authenticated)
   await waitFor('the reader to receive the document', () => text(reader) === 'base')

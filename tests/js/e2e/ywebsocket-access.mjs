@@ -1,8 +1,9 @@
 // Tokens of plain y-websocket clients (query parameter "token"): a wrong token gets the connection closed and
 // neither receives nor contributes anything; "readonly-token" receives the document and live updates but its
 // edits (live, and offline ones sent in its sync step 2 after a reconnect) never reach others or the server state.
+// Tokens: --valid-token, --readonly-token, --invalid-token as in auth.mjs.
 
-import { scenario, run, step, provider, ywsProvider, synced, acknowledged, waitFor, check, Y } from './lib.mjs'
+import { scenario, run, step, provider, ywsProvider, synced, acknowledged, waitFor, check, tokens, Y } from './lib.mjs'
 
 const { url, yws, doc: name } = scenario('ywebsocket-access')
 const text = doc => doc.getText('text').toString()
@@ -24,7 +25,7 @@ run(async () => {
   step('a y-websocket client with a wrong token is closed and gets nothing')
   const intruderDoc = new Y.Doc()
   intruderDoc.getText('text').insert(0, 'INTRUDER ')
-  const intruder = ywsProvider({ yws, name, token: 'wrong-token', document: intruderDoc })
+  const intruder = ywsProvider({ yws, name, token: tokens.invalid, document: intruderDoc })
   let closes = 0
   intruder.on('connection-close', () => { closes++ })
   await waitFor('the server to close the y-websocket client with the wrong token', () => closes > 0)
@@ -33,7 +34,7 @@ run(async () => {
   intruder.destroy()
 
   step('a read-only y-websocket client receives the document and live updates')
-  const reader = ywsProvider({ yws, name, token: 'readonly-token' })
+  const reader = ywsProvider({ yws, name, token: tokens.readonly })
   await waitFor('the read-only y-websocket client to sync', () => reader.synced)
   await waitFor('the read-only y-websocket client to receive the document', () => text(reader.doc) === 'base')
   writer.document.getText('text').insert(4, '+live')
