@@ -31,9 +31,19 @@ internal sealed class Orchestrator(AppHostOptions options, RepositoryLayout layo
             var persistence = StartProject("persistence", "Collab.Persistence", shared);
             await WaitHealthyAsync([persistence], stop);
 
+            if (options.Replicas > 1)
+            {
+                // Until the relay lands, replicas do not exchange updates: clients on different replicas do not see
+                // each other's edits. Each gets its own SQLite file so that they can at least never overwrite each other.
+                Say("warning: SyncServer replicas do not share edits yet (the Kafka relay is not built); use --replicas 1 for real work");
+            }
+
             var replicaEnvironment = new Dictionary<string, string>(shared) { ["services__persistence__http__0"] = persistence.Endpoint!.ToString() };
             var replicas = Enumerable.Range(0, options.Replicas)
-                .Select(i => StartProject($"syncserver-{i}", "Collab.SyncServer", replicaEnvironment, "syncserver"))
+                .Select(i => StartProject($"syncserver-{i}", "Collab.SyncServer", new Dictionary<string, string>(replicaEnvironment)
+                {
+                    ["Collab__Sqlite__Path"] = Path.Combine(layout.DataDirectory, $"syncserver-{i}.db"),
+                }, "syncserver"))
                 .ToList();
             await WaitHealthyAsync(replicas, stop);
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Collab.AppHost;
 
-var replicas = new Option<int>("--replicas") { Description = "SyncServer replicas behind the one endpoint.", DefaultValueFactory = _ => 2 };
+var replicas = new Option<int>("--replicas") { Description = "SyncServer replicas behind the one endpoint.", DefaultValueFactory = _ => 1 };
 var port = new Option<int>("--port") { Description = "Port of the one SyncServer endpoint (0: any free port).", DefaultValueFactory = _ => 1234 };
 var kafka = new Option<bool>("--kafka") { Description = "Start a Kafka test cluster and pass its address to every service (ConnectionStrings__kafka)." };
 var showOutput = new Option<bool>("--show-output") { Description = "Echo each service's own output, prefixed with its name." };

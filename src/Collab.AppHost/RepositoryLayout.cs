@@ -22,6 +22,9 @@ internal sealed class RepositoryLayout(string root, string configuration)
         return new RepositoryLayout(directory.FullName, configuration);
     }
 
+    /// <summary>Where the AppHost's services keep their data: <c>data/apphost/</c> in the repository (git-ignored).</summary>
+    public string DataDirectory { get; } = Directory.CreateDirectory(Path.Combine(root, "data", "apphost")).FullName;
+
     public string Assembly(string folder, string project)
     {
         var path = Path.Combine(root, folder, project, "bin", configuration, "net10.0", project + ".dll");
