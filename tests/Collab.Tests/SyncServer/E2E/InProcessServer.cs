@@ -14,9 +14,17 @@ internal sealed class InProcessServer(LoopbackApp app, TemporaryFolder folder) :
     /// <summary>The Hocuspocus endpoint (ws://127.0.0.1:port); y-websocket clients use {Address}/yws/{room}.</summary>
     public Uri Address { get; } = new($"ws://127.0.0.1:{app.Address.Port}");
 
-    public static async Task<InProcessServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the server; <paramref name="configuration"/> adds settings, and <paramref name="checkTokens"/> false leaves
+    /// tokens to the server's own authentication.
+    /// </summary>
+    public static async Task<InProcessServer> StartAsync(CancellationToken cancellationToken, IDictionary<string, string?>? configuration = null, bool checkTokens = true)
     {
         var folder = new TemporaryFolder();
+        var settings = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>())
+        {
+            ["Collab:Sqlite:Path"] = folder.File("collab.db"),
+        };
         try
         {
             var app = await LoopbackApp.StartAsync(
@@ -24,10 +32,10 @@ internal sealed class InProcessServer(LoopbackApp app, TemporaryFolder folder) :
                 {
                     builder.AddCollabSyncServer();
                     builder.AddCollabBuiltInExtensions();
-                    builder.Services.AddCollabExtension<ScenarioHooks>();
+                    builder.Services.AddCollabExtension(new ScenarioHooks(checkTokens));
                 },
                 app => app.MapCollabSyncServer(),
-                new Dictionary<string, string?> { ["Collab:Sqlite:Path"] = folder.File("collab.db") },
+                settings,
                 cancellationToken);
             return new InProcessServer(app, folder);
         }
