@@ -67,6 +67,7 @@ public class AbstractType
 
     /// <summary>The JavaScript <c>toJSON()</c> value of this type (undefined for an untyped placeholder).</summary>
     /// <returns>A JavaScript value (see <see cref="Lib0.JsValue"/>).</returns>
+    /// <exception cref="InsufficientExecutionStackException">The types are nested too deeply to render recursively.</exception>
     public virtual object? ToJson() => Lib0.JsUndefined.Value;
 
     internal virtual void Integrate(Doc doc, Item? item)

@@ -8,6 +8,7 @@ internal static class JsString
 {
     public static string Convert(object? v)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (JsValue.TryGetNumber(v, out var d))
         {
             return JsJson.FormatNumber(d);

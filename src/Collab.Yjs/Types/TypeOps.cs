@@ -252,6 +252,7 @@ internal static class TypeOps
 
     public static JsObject MapToJson(AbstractType type)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var o = new JsObject();
         foreach (var (key, item) in type.Map)
         {
@@ -264,5 +265,15 @@ internal static class TypeOps
         return o;
     }
 
-    public static object? ValueToJson(object? v) => v is AbstractType t ? t.ToJson() : v;
+    public static object? ValueToJson(object? v)
+    {
+        if (v is AbstractType t)
+        {
+            // Deeply nested types (e.g. from a hostile update) must fail with an exception, not a stack overflow.
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+            return t.ToJson();
+        }
+
+        return v;
+    }
 }

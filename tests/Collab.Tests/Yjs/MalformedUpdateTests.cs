@@ -198,6 +198,7 @@ public class DeepNestingTests
         var receiver = new Doc(new DocOptions { ClientId = 4 });
         receiver.ApplyUpdate(update);
         Assert.Equal(1, receiver.GetArray("root").Length);
+        Assert.Throws<InsufficientExecutionStackException>(() => receiver.GetArray("root").ToJson());
         receiver.GetArray("root").Delete(0, 1);
         Assert.Equal(0, receiver.GetArray("root").Length);
         var again = new Doc(new DocOptions { ClientId = 5 });
