@@ -104,6 +104,15 @@ public abstract partial class DocumentConnection
                 case SyncMessageType.SyncStep2 when Config.ReadOnly:
                     SendSyncStatus(!Document.WouldChange(message.Payload));
                     break;
+                case SyncMessageType.SyncStep2 when message.Payload is [0, 0]:
+                    // the empty SyncStep2 of a fresh provider: nothing to apply or to wait for (a joiner is not
+                    // held up by other clients' pending stores)
+                    if (Kind == ConnectionKind.Hocuspocus)
+                    {
+                        SendSyncStatus(true);
+                    }
+
+                    break;
                 default:
                     var sequence = Document.ApplyAndSequence(message.Payload, Origin);
                     Acknowledge(sequence);

@@ -93,6 +93,25 @@ public sealed class DocumentLifecycleTests
     }
 
     [Fact]
+    public async Task AJoinersEmptySyncStep2IsAcknowledgedAtOnceWhileOtherChangesAwaitTheirStore()
+    {
+        var store = new MemoryStore();
+        await using var host = await SyncServerHost.StartAsync(Timing("00:00:30", "00:01:00"), extensions: store.Extension);
+        await using var writer = await host.ConnectAsync();
+        await using var joiner = await host.ConnectAsync();
+        await writer.JoinAsync("doc");
+        await writer.SendAsync(Messages.Update("doc", Messages.TextInsert("pending")));
+        await writer.WaitForAsync(m => m.Type == MessageType.Sync);
+
+        await joiner.JoinAsync("doc");
+        await joiner.SendAsync(Messages.Sync("doc", Collab.Yjs.Protocols.SyncMessage.SyncStep2([0, 0])));
+
+        await joiner.WaitForAsync(MessageType.SyncStatus, TimeSpan.FromSeconds(3));
+        Assert.True(await writer.StaysQuietAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Empty(store.Attempts);
+    }
+
+    [Fact]
     public async Task WithAppliedDurabilitySyncStatusDoesNotWaitForTheStore()
     {
         var store = new MemoryStore();
