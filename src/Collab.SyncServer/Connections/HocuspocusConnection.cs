@@ -63,18 +63,12 @@ internal sealed class HocuspocusConnection(SocketSession session, ServerDocument
                 // since 4.1.1 clients may not broadcast to everybody
                 throw new CollabRejectException(CloseCodes.ResetConnection, "Reset Connection");
             case MessageType.Close:
-                await BeginCloseFromClientAsync().ConfigureAwait(false);
+                // the provider detached: close quietly; the frames after it are dropped
+                _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: false, drain: false);
                 break;
             default:
                 Services.Logger.UnknownMessage(message.RawType, DocumentName);
                 break;
         }
-    }
-
-    private Task BeginCloseFromClientAsync()
-    {
-        // the provider detached: close quietly; the frames after it are dropped
-        _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: false, drain: false);
-        return Task.CompletedTask;
     }
 }

@@ -16,8 +16,7 @@ public sealed partial class ServerDocument
     /// BeforeHandleAwareness may rewrite the states (a hook error drops the update, Appendix B8), removals are
     /// honoured (B1). Malformed updates throw <see cref="Yjs.Lib0.YjsDecodingException"/>.
     /// </summary>
-    /// <returns>False when a hook rejected the update.</returns>
-    internal async ValueTask<bool> HandleAwarenessAsync(byte[] update, ICollabConnection connection, bool runHooks)
+    internal async ValueTask HandleAwarenessAsync(byte[] update, ICollabConnection connection, bool runHooks)
     {
         var entries = AwarenessUpdate.Decode(update);
         var origin = new ConnectionOrigin(connection);
@@ -51,8 +50,6 @@ public sealed partial class ServerDocument
         {
             Awareness.ApplyUpdate(accepted.Count == entries.Count && !runHooks ? update : AwarenessUpdate.Encode(accepted), origin);
         }
-
-        return true;
     }
 
     /// <summary>Every awareness state, for QueryAwareness and joiners; null when there is none.</summary>
