@@ -194,6 +194,25 @@ public sealed class HocuspocusSyncTests
     }
 
     [Fact]
+    public async Task TheServerCanAskForAFreshTokenAndTheAnswerRunsOnTokenSync()
+    {
+        var refreshed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await SyncServerHost.StartAsync(extensions: new TestExtension
+        {
+            OnConnected = p => { p.Connection.RequestToken(); return default; },
+            TokenSync = p => { refreshed.TrySetResult(p.Token); return default; },
+        });
+        await using var client = await host.ConnectAsync();
+        await client.AuthenticateAsync("doc", "first");
+
+        var request = await client.WaitForAsync(MessageType.Auth);
+        Assert.Equal([0x03, 0x64, 0x6f, 0x63, 0x02, 0x00], request.Frame);
+        await client.SendAsync(Messages.Auth("doc", "second"));
+
+        Assert.Equal("second", await refreshed.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ACloseFromTheProviderEndsOnlyThatDocumentConnection()
     {
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -21,6 +21,10 @@ internal sealed class TestExtension : ICollabExtension
 
     public Func<OnChangePayload, ValueTask>? Change { get; init; }
 
+    public Func<ConnectedPayload, ValueTask>? OnConnected { get; init; }
+
+    public ValueTask Connected(ConnectedPayload payload) => OnConnected?.Invoke(payload) ?? default;
+
     public ValueTask OnAuthenticate(OnAuthenticatePayload payload) => Authenticate?.Invoke(payload) ?? default;
 
     public ValueTask OnLoadDocument(OnLoadDocumentPayload payload) => Load?.Invoke(payload) ?? default;
