@@ -78,8 +78,9 @@ internal abstract class SocketSession
 
     private async Task ReceiveLoopAsync(CancellationToken stopping)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var message = new ArrayBufferWriter<byte>(16 * 1024);
+        // small per-socket footprint: a 4 KiB pooled buffer; a writer only while a message spans several reads
+        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
+        ArrayBufferWriter<byte>? message = null;
         try
         {
             // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
@@ -102,26 +103,28 @@ internal abstract class SocketSession
                     continue;
                 }
 
-                if (message.WrittenCount + result.Count > Options.MaxMessageBytes)
+                if ((message?.WrittenCount ?? 0) + result.Count > Options.MaxMessageBytes)
                 {
                     Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
                     continue;
                 }
 
-                message.Write(buffer.AsSpan(0, result.Count));
-                if (!result.EndOfMessage)
+                byte[] frame;
+                if (message is null && result.EndOfMessage)
                 {
-                    continue;
-                }
-
-                var frame = message.WrittenSpan.ToArray();
-                if (message.Capacity > 1024 * 1024)
-                {
-                    message = new ArrayBufferWriter<byte>(16 * 1024);
+                    frame = buffer.AsSpan(0, result.Count).ToArray();
                 }
                 else
                 {
-                    message.ResetWrittenCount();
+                    message ??= new ArrayBufferWriter<byte>(16 * 1024);
+                    message.Write(buffer.AsSpan(0, result.Count));
+                    if (!result.EndOfMessage)
+                    {
+                        continue;
+                    }
+
+                    frame = message.WrittenSpan.ToArray();
+                    message = null;
                 }
 
                 Interlocked.Exchange(ref _lastReceived, Services.Time.GetTimestamp());
