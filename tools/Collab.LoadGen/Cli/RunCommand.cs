@@ -17,10 +17,11 @@ internal static class RunCommand
         var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 10 };
         var drain = new Option<double>("--drain") { Description = "Seconds to wait for in-flight updates after the window; later ones count as timeouts.", DefaultValueFactory = _ => 10 };
         var insertLength = new Option<int>("--insert-length") { Description = "Characters per insert.", DefaultValueFactory = _ => 1 };
+        var timeline = new Option<bool>("--timeline") { Description = "Also print p50/p99/max latency per second of the window (by send time)." };
 
         var command = new Command("run", "Editing load: each client inserts into a Y.Text at the target rate and sends one update per insert.")
         {
-            documents, clients, rate, duration, warmup, drain, insertLength,
+            documents, clients, rate, duration, warmup, drain, insertLength, timeline,
         };
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -35,7 +36,10 @@ internal static class RunCommand
                 Math.Max(1, parse.GetValue(insertLength)),
                 parse.GetValue(common.ConnectConcurrency),
                 TimeSpan.FromSeconds(parse.GetValue(common.ReportInterval)),
-                common.Client(parse));
+                common.Client(parse))
+            {
+                Timeline = parse.GetValue(timeline),
+            };
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.Apply}, awareness={settings.Client.Awareness}");
             return await Runner.ExecuteAsync(

@@ -6,8 +6,12 @@ namespace Collab.LoadGen.Measurement;
 internal sealed class DeliverySink(RunMetrics metrics)
 {
     private readonly List<int> _latenciesMicroseconds = [];
+    private readonly List<int> _sentSecond = [];
 
     public IReadOnlyList<int> LatenciesMicroseconds => _latenciesMicroseconds;
+
+    /// <summary>For each latency sample, the second of the measured window in which the insert was sent.</summary>
+    public IReadOnlyList<int> SentSecond => _sentSecond;
 
     public void Delivered(in SendEntry entry, long now)
     {
@@ -16,6 +20,7 @@ internal sealed class DeliverySink(RunMetrics metrics)
         {
             var micros = (now - entry.Timestamp) * 1_000_000 / Stopwatch.Frequency;
             _latenciesMicroseconds.Add((int)Math.Min(micros, int.MaxValue));
+            _sentSecond.Add((int)((entry.Timestamp - metrics.WindowStart) / Stopwatch.Frequency));
         }
     }
 }

@@ -16,6 +16,9 @@ internal sealed class RunMetrics
 
     public ErrorLog Errors { get; } = new();
 
+    /// <summary>Stopwatch timestamp at which the measured window began.</summary>
+    public long WindowStart { get; set; }
+
     /// <summary>True during the measured window: inserts sent now are measured, deliveries received now count.</summary>
     public bool Measuring
     {

@@ -50,6 +50,7 @@ internal static class RunScenario
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var before = ProcessSample.Read(target.ProcessId);
         var windowStart = Stopwatch.GetTimestamp();
+        metrics.WindowStart = windowStart;
         metrics.Measuring = true;
         reporter.Phase = "measure";
         await Task.Delay(settings.Duration, cancellationToken);
@@ -67,6 +68,11 @@ internal static class RunScenario
 
         var window = ProcessSample.SecondsBetween(windowStart, windowEnd);
         var latencies = new Percentiles(fleet.Clients.Select(c => c.Sink.LatenciesMicroseconds));
+        if (settings.Timeline)
+        {
+            LatencyTimeline.Write(fleet.Clients.Select(c => c.Sink), target.Name, log);
+        }
+
         var undelivered = fleet.Clients.Sum(c => c.Undelivered());
         metrics.Errors.Add("undelivered within the drain time (timeouts)", undelivered);
         foreach (var line in fleet.Clients.SelectMany(c => c.DescribeUndelivered()).Take(10))

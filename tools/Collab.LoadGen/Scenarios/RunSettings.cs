@@ -13,4 +13,8 @@ internal sealed record RunSettings(
     int InsertLength,
     int ConnectConcurrency,
     TimeSpan ReportInterval,
-    ClientSettings Client);
+    ClientSettings Client)
+{
+    /// <summary>Print p50/p99/max latency per second of the window (by send time), to see stalls.</summary>
+    public bool Timeline { get; init; }
+}
