@@ -18,38 +18,7 @@ internal sealed partial class HocuspocusSession
         ServerDocument? reserved = null;
         try
         {
-            Services.Registry.ValidateName(documentName);
-            var connect = new OnConnectPayload
-            {
-                Services = Services.Services,
-                DocumentName = documentName,
-                Request = Http,
-                RequestHeaders = Http.Request.Headers,
-                RequestParameters = Http.Request.Query,
-                SocketId = SocketId,
-                ConnectionConfig = config,
-                Context = context,
-                ProviderVersion = version,
-                Kind = ConnectionKind.Hocuspocus,
-            };
-            await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
-            var authenticate = new OnAuthenticatePayload
-            {
-                Services = Services.Services,
-                DocumentName = documentName,
-                Request = Http,
-                RequestHeaders = Http.Request.Headers,
-                RequestParameters = Http.Request.Query,
-                SocketId = SocketId,
-                ConnectionConfig = config,
-                Context = context,
-                ProviderVersion = version,
-                Kind = ConnectionKind.Hocuspocus,
-                Token = token,
-            };
-            await Services.Hooks.RunAsync("onAuthenticate", authenticate, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
-            config.IsAuthenticated = true;
-            MarkAuthenticated();
+            var connect = await ConnectAndAuthenticateAsync(documentName, token, version, ConnectionKind.Hocuspocus, config, context).ConfigureAwait(false);
 
             // B4: Authenticated goes out before the document is loaded; a load error then follows as PermissionDenied
             Send(OutboundMessages.Authenticated(pending.Address, config.ReadOnly));

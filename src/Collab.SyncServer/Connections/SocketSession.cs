@@ -49,6 +49,49 @@ internal abstract class SocketSession
 
     public bool Send(byte[] message) => !IsTerminated && Sender.TrySend(message);
 
+    /// <summary>
+    /// §7.2.4 steps 2–3 for one document, shared by both kinds of client: validate the name, run the onConnect and
+    /// onAuthenticate chains with the same context and connection config, then mark the socket authenticated.
+    /// Throws what the hooks throw; returns the connect payload that the document load and the connection use.
+    /// </summary>
+    protected async Task<OnConnectPayload> ConnectAndAuthenticateAsync(
+        string documentName, string token, string? providerVersion, ConnectionKind kind, ConnectionConfig config, IDictionary<string, object?> context)
+    {
+        Services.Registry.ValidateName(documentName);
+        var connect = new OnConnectPayload
+        {
+            Services = Services.Services,
+            DocumentName = documentName,
+            Request = Http,
+            RequestHeaders = Http.Request.Headers,
+            RequestParameters = Http.Request.Query,
+            SocketId = SocketId,
+            ConnectionConfig = config,
+            Context = context,
+            ProviderVersion = providerVersion,
+            Kind = kind,
+        };
+        await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
+        var authenticate = new OnAuthenticatePayload
+        {
+            Services = Services.Services,
+            DocumentName = documentName,
+            Request = Http,
+            RequestHeaders = Http.Request.Headers,
+            RequestParameters = Http.Request.Query,
+            SocketId = SocketId,
+            ConnectionConfig = config,
+            Context = context,
+            ProviderVersion = providerVersion,
+            Kind = kind,
+            Token = token,
+        };
+        await Services.Hooks.RunAsync("onAuthenticate", authenticate, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
+        config.IsAuthenticated = true;
+        MarkAuthenticated();
+        return connect;
+    }
+
     /// <summary>Runs the socket until it closes, then closes every document connection.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {

@@ -24,35 +24,7 @@ internal sealed class YWebsocketSession(WebSocket socket, HttpContext http, Conn
         ServerDocument? reserved = null;
         try
         {
-            Services.Registry.ValidateName(documentName);
-            var connect = new OnConnectPayload
-            {
-                Services = Services.Services,
-                DocumentName = documentName,
-                Request = Http,
-                RequestHeaders = Http.Request.Headers,
-                RequestParameters = Http.Request.Query,
-                SocketId = SocketId,
-                ConnectionConfig = config,
-                Context = context,
-                Kind = ConnectionKind.YWebsocket,
-            };
-            await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
-            await Services.Hooks.RunAsync("onAuthenticate", new OnAuthenticatePayload
-            {
-                Services = Services.Services,
-                DocumentName = documentName,
-                Request = Http,
-                RequestHeaders = Http.Request.Headers,
-                RequestParameters = Http.Request.Query,
-                SocketId = SocketId,
-                ConnectionConfig = config,
-                Context = context,
-                Kind = ConnectionKind.YWebsocket,
-                Token = Token(),
-            }, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
-            config.IsAuthenticated = true;
-            MarkAuthenticated();
+            var connect = await ConnectAndAuthenticateAsync(documentName, Token(), null, ConnectionKind.YWebsocket, config, context).ConfigureAwait(false);
             reserved = await Services.Registry.AcquireAsync(connect).ConfigureAwait(false);
             var connection = new YWebsocketConnection(this, reserved, connect);
             Send(connection.EncodeSync(reserved.CreateSyncStep1()));
