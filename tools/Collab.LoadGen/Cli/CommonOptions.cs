@@ -17,6 +17,18 @@ internal sealed class CommonOptions
     {
         Description = "WebSocket URL of a running server (with --server url).",
         DefaultValueFactory = _ => new Uri("ws://127.0.0.1:1234/"),
+        CustomParser = static result =>
+        {
+            // System.CommandLine 2.0 has no built-in converter for Uri
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss")
+            {
+                return uri;
+            }
+
+            result.AddError($"--url: '{text}' is not an absolute ws:// or wss:// URL.");
+            return null;
+        },
     };
 
     public Option<int?> ServerPid { get; } = new("--server-pid") { Description = "PID of the server behind --url, for CPU time and RSS from /proc." };
