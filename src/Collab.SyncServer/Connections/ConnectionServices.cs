@@ -40,10 +40,20 @@ internal sealed class ConnectionServices(
     public bool HasBeforeHandleAwareness { get; } = hooks.Implements(nameof(ICollabExtension.BeforeHandleAwareness));
 }
 
-/// <summary>The open sockets, for shutdown and the connection count.</summary>
-internal sealed class SessionTracker
+/// <summary>
+/// The open sockets, for shutdown and the connection count; one timer checks every socket's timeout (§7.2.7) at a
+/// quarter of <see cref="SyncServerOptions.Timeout"/>, so ten thousand idle sockets cost one timer, not ten thousand.
+/// </summary>
+internal sealed class SessionTracker : IDisposable
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SocketSession, byte> _sessions = new();
+    private readonly ITimer _timer;
+
+    public SessionTracker(IOptions<SyncServerOptions> options, TimeProvider time)
+    {
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, options.Value.Timeout.Ticks / 4));
+        _timer = time.CreateTimer(static s => ((SessionTracker)s!).CheckTimeouts(), this, period, period);
+    }
 
     public int Count => _sessions.Count;
 
@@ -52,4 +62,14 @@ internal sealed class SessionTracker
     public void Add(SocketSession session) => _sessions.TryAdd(session, 0);
 
     public void Remove(SocketSession session) => _sessions.TryRemove(session, out _);
+
+    public void Dispose() => _timer.Dispose();
+
+    private void CheckTimeouts()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            session.CheckTimeout();
+        }
+    }
 }

@@ -132,26 +132,67 @@ public abstract partial class DocumentConnection
             return;
         }
 
-        var durable = Services.Durability.WhenDurableAsync(Document, sequence);
-        if (durable.IsCompletedSuccessfully)
+        lock (_acks)
         {
-            SendSyncStatus(true);
-            return;
+            _acks.Enqueue(sequence);
+            if (_draining)
+            {
+                // the drain (waiting for an earlier change) acknowledges this one after it, in order
+                return;
+            }
+
+            _draining = true;
         }
 
-        // the acknowledgement follows durability; processing of further frames does not wait for it
-        _ = durable.ContinueWith(
-            static (t, s) =>
+        DrainAcknowledgements();
+    }
+
+    /// <summary>
+    /// The one drainer at a time sends SyncStatus for every queued change that is durable, in order, and waits (one continuation per
+    /// connection, not one per change) for the first that is not. The acknowledgement follows durability; the
+    /// processing of further frames never waits for it.
+    /// </summary>
+    private void DrainAcknowledgements()
+    {
+        while (true)
+        {
+            long sequence;
+            lock (_acks)
             {
-                if (t.IsCompletedSuccessfully)
+                if (!_acks.TryPeek(out sequence))
                 {
-                    ((DocumentConnection)s!).SendSyncStatus(true);
+                    _draining = false;
+                    return;
                 }
-            },
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+            }
+
+            var durable = Services.Durability.WhenDurableAsync(Document, sequence);
+            if (!durable.IsCompleted)
+            {
+                durable.ContinueWith(
+                    static (_, s) => ((DocumentConnection)s!).DrainAcknowledgements(),
+                    this,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                return;
+            }
+
+            lock (_acks)
+            {
+                if (!durable.IsCompletedSuccessfully)
+                {
+                    // the document went away before its changes were stored: no acknowledgement
+                    _acks.Clear();
+                    _draining = false;
+                    return;
+                }
+
+                _acks.Dequeue();
+            }
+
+            SendSyncStatus(true);
+        }
     }
 
     private protected async ValueTask HandleAwarenessAsync(byte[] update)

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
@@ -14,14 +13,18 @@ namespace Collab.SyncServer.Connections;
 public abstract partial class DocumentConnection : ICollabConnection
 {
     private const int MaxBacklog = 256;
-    private readonly Channel<byte[]> _inbound = Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
+    private readonly Lock _inboundLock = new();
+    private readonly Queue<byte[]> _inbound = new();
+    private readonly Queue<long> _acks = new();
+    private bool _draining;
     private readonly TaskCompletionSource _closedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _capacity;
-    private int _backlog;
     private int _closing;
     private bool _skipQueued;
     private (int Code, string Reason, bool Notify) _close = (CloseCodes.Normal, "", false);
-    private int _started;
+    private bool _started;
+    private bool _running;
+    private bool _finished;
 
     private protected DocumentConnection(SocketSession session, ServerDocument document, ConnectionPayload payload, string address)
     {
@@ -102,34 +105,115 @@ public abstract partial class DocumentConnection : ICollabConnection
     /// <summary>Starts processing inbound frames (after the queued ones were enqueued).</summary>
     internal void Start()
     {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        lock (_inboundLock)
         {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
             SyncServerTelemetry.Connections.Add(1);
-            _ = Task.Run(ProcessAsync);
+            _running = true;
+        }
+
+        _ = Task.Run(() => Run(null));
+    }
+
+    /// <summary>
+    /// Hands an inbound frame over. When the connection is idle the frame is handled right here, on the socket's
+    /// receive loop (no thread hop); if its handling has to wait (an asynchronous hook), the rest continues on the
+    /// thread pool and frames arriving meanwhile queue up behind it, so the socket's other documents are never held
+    /// up. The returned task completes when the backlog has room again.
+    /// </summary>
+    internal ValueTask EnqueueAsync(byte[] frame)
+    {
+        lock (_inboundLock)
+        {
+            if (IsClosed)
+            {
+                return default;
+            }
+
+            if (_running || !_started)
+            {
+                _inbound.Enqueue(frame);
+                if (_inbound.Count < MaxBacklog)
+                {
+                    return default;
+                }
+
+                var capacity = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _capacity = capacity;
+                return WaitForCapacityAsync(capacity.Task);
+            }
+
+            _running = true;
+        }
+
+        Run(frame);
+        return default;
+    }
+
+    /// <summary>Handles <paramref name="first"/> and then the queue, synchronously until a frame has to wait; runs the close sequence at the end of a closed connection's queue.</summary>
+    private void Run(byte[]? first)
+    {
+        var frame = first;
+        while (true)
+        {
+            if (frame is not null && !(_skipQueued && IsClosed))
+            {
+                var processing = ProcessFrameAsync(frame);
+                if (!processing.IsCompletedSuccessfully)
+                {
+                    _ = ContinueAsync(processing);
+                    return;
+                }
+            }
+
+            var finish = false;
+            lock (_inboundLock)
+            {
+                if (_inbound.TryDequeue(out frame))
+                {
+                    if (_inbound.Count < MaxBacklog / 2)
+                    {
+                        _capacity?.TrySetResult();
+                    }
+
+                    continue;
+                }
+
+                _running = false;
+                if (IsClosed && !_finished)
+                {
+                    _finished = true;
+                    finish = true;
+                }
+            }
+
+            if (finish)
+            {
+                _ = FinishCloseAsync();
+            }
+
+            return;
         }
     }
 
-    /// <summary>Queues an inbound frame; the returned task completes when the backlog has room again.</summary>
-    internal ValueTask EnqueueAsync(byte[] frame)
+    private async Task ContinueAsync(ValueTask processing)
     {
-        if (IsClosed || !_inbound.Writer.TryWrite(frame))
+        try
         {
-            return default;
+            await processing.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // ProcessFrameAsync handles its own errors; this is a last resort so the queue never stalls
+            Services.Logger.MessageFailed(DocumentName, SocketId, e);
         }
 
-        if (Interlocked.Increment(ref _backlog) < MaxBacklog)
-        {
-            return default;
-        }
-
-        var capacity = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _capacity, capacity);
-        if (Volatile.Read(ref _backlog) < MaxBacklog / 2 || IsClosed)
-        {
-            capacity.TrySetResult();
-        }
-
-        return WaitForCapacityAsync(capacity.Task);
+        Run(null);
     }
 
     private static async ValueTask WaitForCapacityAsync(Task capacity)
@@ -159,37 +243,28 @@ public abstract partial class DocumentConnection : ICollabConnection
 
         _close = (code, reason, notify);
         _skipQueued = !drain;
-        _inbound.Writer.TryComplete();
-        Volatile.Read(ref _capacity)?.TrySetResult();
-        // a connection closed before it started still runs its close sequence
-        Start();
-
-        return Closed;
-    }
-
-    private async Task ProcessAsync()
-    {
-        try
+        bool idle;
+        lock (_inboundLock)
         {
-            await foreach (var frame in _inbound.Reader.ReadAllAsync().ConfigureAwait(false))
+            _capacity?.TrySetResult();
+            // a connection closed before it started still runs its close sequence
+            idle = _started && !_running;
+            if (idle)
             {
-                if (Interlocked.Decrement(ref _backlog) < MaxBacklog / 2)
-                {
-                    Volatile.Read(ref _capacity)?.TrySetResult();
-                }
-
-                if (_skipQueued && IsClosed)
-                {
-                    continue;
-                }
-
-                await ProcessFrameAsync(frame).ConfigureAwait(false);
+                _running = true;
             }
         }
-        finally
+
+        if (idle)
         {
-            await FinishCloseAsync().ConfigureAwait(false);
+            _ = Task.Run(() => Run(null));
         }
+        else
+        {
+            Start();
+        }
+
+        return Closed;
     }
 
     private async Task FinishCloseAsync()

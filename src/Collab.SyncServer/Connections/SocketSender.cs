@@ -1,25 +1,30 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Collab.SyncServer.Telemetry;
 
 namespace Collab.SyncServer.Connections;
 
 /// <summary>
 /// The bounded outgoing queue of one WebSocket. Enqueueing never waits: broadcasts to thousands of sockets cost
-/// one queue append each, and a socket whose backlog exceeds the limits is closed (1013) instead of slowing anyone.
-/// A single loop writes the queue to the socket, then the close frame.
+/// one append each, and a socket whose backlog exceeds the limits is closed (1013) instead of slowing anyone.
 /// </summary>
+/// <remarks>
+/// No task or thread per socket: when nothing is in flight, <see cref="TrySend"/> writes the frame on the caller's
+/// thread, and Kestrel's output pipe accepts it synchronously unless the client reads slowly. Only then does a
+/// continuation (on the thread pool) take over and drain what was queued meanwhile, in order, then the close frame.
+/// An idle socket holds no buffer and no pending operation here.
+/// </remarks>
 internal sealed class SocketSender
 {
     private readonly WebSocket _socket;
     private readonly int _maxBytes;
     private readonly int _maxMessages;
     private readonly Action _onOverflow;
-    private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
-    private readonly CancellationTokenSource _abort = new();
-    private long _bytes;
-    private int _messages;
-    private int _closing;
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Queue<byte[]>? _queue;
+    private long _queuedBytes;
+    private bool _sending;
+    private bool _closing;
     private (int Code, string Reason)? _close;
     private bool _discard;
 
@@ -29,41 +34,73 @@ internal sealed class SocketSender
         _maxBytes = maxBytes;
         _maxMessages = maxMessages;
         _onOverflow = onOverflow;
-        Completion = Task.Run(LoopAsync);
     }
 
     /// <summary>Ends when the queue was written and the close frame sent (or the socket failed).</summary>
-    public Task Completion { get; }
+    public Task Completion => _completion.Task;
 
     public bool TrySend(byte[] message)
     {
-        if (Volatile.Read(ref _closing) != 0)
+        var overflow = false;
+        lock (_lock)
         {
-            return false;
+            if (_closing)
+            {
+                return false;
+            }
+
+            if (!_sending)
+            {
+                _sending = true;
+            }
+            else if (_queuedBytes + message.Length <= _maxBytes && (_queue?.Count ?? 0) < _maxMessages)
+            {
+                (_queue ??= new Queue<byte[]>()).Enqueue(message);
+                _queuedBytes += message.Length;
+                return true;
+            }
+            else
+            {
+                // overflow: nothing more is accepted or sent; the socket is closed with a code below
+                _closing = true;
+                _discard = true;
+                overflow = true;
+            }
         }
 
-        var bytes = Interlocked.Add(ref _bytes, message.Length);
-        var count = Interlocked.Increment(ref _messages);
-        if (bytes > _maxBytes || count > _maxMessages)
+        if (overflow)
         {
             _onOverflow();
             return false;
         }
 
-        return _queue.Writer.TryWrite(message);
+        Pump(message);
+        return true;
     }
 
     /// <summary>Stops accepting messages; sends what is queued (unless <paramref name="discardQueued"/>) and then the close frame.</summary>
     public void Close(int code, string reason, bool discardQueued)
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        lock (_lock)
         {
-            return;
+            if (_close is not null)
+            {
+                return;
+            }
+
+            _close = (code, reason);
+            _closing = true;
+            _discard |= discardQueued;
+            if (_sending)
+            {
+                // the pump sends the close frame when it is done
+                return;
+            }
+
+            _sending = true;
         }
 
-        _close = (code, reason);
-        _discard = discardQueued;
-        _queue.Writer.TryComplete();
+        Pump(null);
     }
 
     /// <summary>Closes and waits for the close frame; aborts the socket when that takes longer than <paramref name="timeout"/> (a client that does not read).</summary>
@@ -72,39 +109,131 @@ internal sealed class SocketSender
         Close(code, reason, discardQueued);
         if (await Task.WhenAny(Completion, Task.Delay(timeout)).ConfigureAwait(false) != Completion)
         {
-            await _abort.CancelAsync().ConfigureAwait(false);
             _socket.Abort();
+            _completion.TrySetResult();
         }
     }
 
-    private async Task LoopAsync()
+    /// <summary>Writes <paramref name="message"/> (unless null) and whatever is queued, synchronously while the socket accepts it.</summary>
+    private void Pump(byte[]? message)
     {
         try
         {
-            await foreach (var message in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+            while (true)
             {
-                Interlocked.Add(ref _bytes, -message.Length);
-                Interlocked.Decrement(ref _messages);
-                if (_discard)
+                if (message is not null)
                 {
-                    continue;
+                    // no cancellation token: ManagedWebSocket then takes its synchronous fast path; a stuck write is
+                    // ended by Abort()
+                    var write = _socket.SendAsync(message, WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+                    if (!write.IsCompletedSuccessfully)
+                    {
+                        _ = ContinueAsync(write, message.Length);
+                        return;
+                    }
+
+                    Sent(message.Length);
                 }
 
-                await _socket.SendAsync(message, WebSocketMessageType.Binary, true, _abort.Token).ConfigureAwait(false);
-                SyncServerTelemetry.MessagesOut.Add(1);
-                SyncServerTelemetry.BytesOut.Add(message.Length);
-            }
-
-            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, Truncate(close.Reason), _abort.Token).ConfigureAwait(false);
+                if (!TryTakeNext(out message))
+                {
+                    return;
+                }
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception e) when (IsSocketFailure(e))
         {
-            // the peer went away or the socket was aborted; the receive loop notices too
+            Fail();
         }
     }
+
+    private async Task ContinueAsync(ValueTask write, int length)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            Sent(length);
+        }
+        catch (Exception e) when (IsSocketFailure(e))
+        {
+            Fail();
+            return;
+        }
+
+        if (TryTakeNext(out var next))
+        {
+            Pump(next);
+        }
+    }
+
+    /// <summary>The next queued message; or, with the queue empty, the close frame (sent here) or the end of sending.</summary>
+    private bool TryTakeNext(out byte[]? message)
+    {
+        (int Code, string Reason)? close;
+        lock (_lock)
+        {
+            if (!_discard && _queue is { Count: > 0 })
+            {
+                message = _queue.Dequeue();
+                _queuedBytes -= message.Length;
+                return true;
+            }
+
+            _queue?.Clear();
+            _queuedBytes = 0;
+            message = null;
+            close = _close;
+            if (close is null)
+            {
+                _sending = false;
+                return false;
+            }
+        }
+
+        _ = SendCloseAsync(close.Value);
+        return false;
+    }
+
+    private async Task SendCloseAsync((int Code, string Reason) close)
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, Truncate(close.Reason), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsSocketFailure(e))
+        {
+            // the peer went away; the receive loop notices too
+        }
+        finally
+        {
+            _completion.TrySetResult();
+        }
+    }
+
+    private void Fail()
+    {
+        lock (_lock)
+        {
+            _closing = true;
+            _discard = true;
+            _queue?.Clear();
+            _queuedBytes = 0;
+        }
+
+        _completion.TrySetResult();
+    }
+
+    private static void Sent(int length)
+    {
+        SyncServerTelemetry.MessagesOut.Add(1);
+        SyncServerTelemetry.BytesOut.Add(length);
+    }
+
+    private static bool IsSocketFailure(Exception e) =>
+        e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
 
     private static string Truncate(string reason)
     {

@@ -12,8 +12,10 @@ namespace Collab.SyncServer.Connections;
 /// </summary>
 internal abstract class SocketSession
 {
+    /// <summary>Frames handled in one go before the deferred broadcasts are flushed even though more data is waiting.</summary>
+    private const int FramesPerTurn = 32;
+
     private readonly WebSocket _socket;
-    private readonly ITimer _timer;
     private readonly long _openedAt;
     private long _lastReceived;
     private int _terminated;
@@ -28,8 +30,6 @@ internal abstract class SocketSession
         Sender = new SocketSender(socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow);
         _openedAt = services.Time.GetTimestamp();
         _lastReceived = _openedAt;
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Options.Timeout.Ticks / 4));
-        _timer = services.Time.CreateTimer(static s => ((SocketSession)s!).CheckTimeout(), this, period, period);
     }
 
     public string SocketId { get; } = Guid.NewGuid().ToString();
@@ -95,6 +95,7 @@ internal abstract class SocketSession
     /// <summary>Runs the socket until it closes, then closes every document connection.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        // one timer for all sockets checks the timeouts (SessionTracker), none per socket
         Services.Sessions.Add(this);
         SyncServerTelemetry.Sockets.Add(1);
         try
@@ -108,7 +109,6 @@ internal abstract class SocketSession
         }
         finally
         {
-            await _timer.DisposeAsync().ConfigureAwait(false);
             await OnSocketClosedAsync().ConfigureAwait(false);
             Sender.Close(CloseCodes.Normal, "", discardQueued: false);
             await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
@@ -121,65 +121,115 @@ internal abstract class SocketSession
 
     private async Task ReceiveLoopAsync(CancellationToken stopping)
     {
-        // small per-socket footprint: a 4 KiB pooled buffer; a writer only while a message spans several reads
-        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
-        ArrayBufferWriter<byte>? message = null;
+        // no cancellation token per receive (it costs a registration each time): stopping aborts the socket
+        using var abort = stopping.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
+        var handled = 0;
         try
         {
             // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(), stopping).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                // wait for the next frame without holding a buffer: an idle socket costs no receive memory
+                var next = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (!next.IsCompleted || ++handled >= FramesPerTurn)
+                {
+                    // the end of a turn: send what the frames handled so far changed, before waiting
+                    handled = 0;
+                    BroadcastTurn.FlushDeferred();
+                }
+
+                var head = await next.ConfigureAwait(false);
+                if (head.MessageType == WebSocketMessageType.Close)
                 {
                     return;
                 }
 
-                if (IsTerminated)
+                var frame = await ReadMessageAsync(head).ConfigureAwait(false);
+                if (frame is null || IsTerminated)
                 {
                     continue;
-                }
-
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    Terminate(CloseCodes.UnsupportedData, "Unsupported Data", null);
-                    continue;
-                }
-
-                if ((message?.WrittenCount ?? 0) + result.Count > Options.MaxMessageBytes)
-                {
-                    Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
-                    continue;
-                }
-
-                byte[] frame;
-                if (message is null && result.EndOfMessage)
-                {
-                    frame = buffer.AsSpan(0, result.Count).ToArray();
-                }
-                else
-                {
-                    message ??= new ArrayBufferWriter<byte>(16 * 1024);
-                    message.Write(buffer.AsSpan(0, result.Count));
-                    if (!result.EndOfMessage)
-                    {
-                        continue;
-                    }
-
-                    frame = message.WrittenSpan.ToArray();
-                    message = null;
                 }
 
                 Interlocked.Exchange(ref _lastReceived, Services.Time.GetTimestamp());
                 SyncServerTelemetry.MessagesIn.Add(1);
                 SyncServerTelemetry.BytesIn.Add(frame.Length);
-                try
+                ValueTask processing;
+                using (BroadcastTurn.Enter())
                 {
-                    await OnFrameAsync(frame).ConfigureAwait(false);
+                    try
+                    {
+                        processing = OnFrameAsync(frame);
+                    }
+                    catch (ProtocolException e)
+                    {
+                        Terminate(e.Code, e.Reason, e);
+                        continue;
+                    }
                 }
-                catch (ProtocolException e)
+
+                if (!processing.IsCompletedSuccessfully)
                 {
-                    Terminate(e.Code, e.Reason, e);
+                    BroadcastTurn.FlushDeferred();
+                    try
+                    {
+                        await processing.ConfigureAwait(false);
+                    }
+                    catch (ProtocolException e)
+                    {
+                        Terminate(e.Code, e.Reason, e);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            BroadcastTurn.FlushDeferred();
+        }
+    }
+
+    /// <summary>Reads the rest of a message whose first frame header arrived; null when it is dropped (text, too big, after termination).</summary>
+    private async ValueTask<byte[]?> ReadMessageAsync(ValueWebSocketReceiveResult head)
+    {
+        if (head.EndOfMessage)
+        {
+            return Accept(head.MessageType, []);
+        }
+
+        // a pooled buffer only while a message is being read; a writer only while a message spans several reads
+        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
+        ArrayBufferWriter<byte>? message = null;
+        try
+        {
+            var size = 0;
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
+                }
+
+                size += result.Count;
+                var tooBig = size > Options.MaxMessageBytes;
+                if (!tooBig && !IsTerminated && head.MessageType != WebSocketMessageType.Text)
+                {
+                    if (message is null && result.EndOfMessage)
+                    {
+                        return buffer.AsSpan(0, result.Count).ToArray();
+                    }
+
+                    message ??= new ArrayBufferWriter<byte>(Math.Max(16 * 1024, result.Count));
+                    message.Write(buffer.AsSpan(0, result.Count));
+                }
+
+                if (tooBig && !IsTerminated)
+                {
+                    Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    return tooBig ? null : Accept(head.MessageType, message?.WrittenSpan.ToArray() ?? []);
                 }
             }
         }
@@ -187,6 +237,22 @@ internal abstract class SocketSession
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private byte[]? Accept(WebSocketMessageType type, byte[] frame)
+    {
+        if (IsTerminated)
+        {
+            return null;
+        }
+
+        if (type == WebSocketMessageType.Text)
+        {
+            Terminate(CloseCodes.UnsupportedData, "Unsupported Data", null);
+            return null;
+        }
+
+        return frame;
     }
 
     protected virtual Task OnOpenAsync() => Task.CompletedTask;
@@ -232,7 +298,8 @@ internal abstract class SocketSession
         Terminate(CloseCodes.TryAgainLater, "Send Queue Overflow", null);
     }
 
-    private void CheckTimeout()
+    /// <summary>Closes the socket when its timeout passed (called for every socket by one shared timer).</summary>
+    internal void CheckTimeout()
     {
         if (IsTerminated)
         {

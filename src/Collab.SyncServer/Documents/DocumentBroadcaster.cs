@@ -97,7 +97,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private void FlushLogged()
+    /// <summary>Flushes and logs a failure instead of throwing.</summary>
+    internal void FlushLogged()
     {
         try
         {
@@ -157,6 +158,11 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         var delay = options.BatchBroadcasts ? options.FlushDelay : TimeSpan.Zero;
         if (now || delay <= TimeSpan.Zero)
         {
+            if (!now && BroadcastTurn.TryDefer(this))
+            {
+                return;
+            }
+
             ThreadPool.UnsafeQueueUserWorkItem(static b => b.FlushLogged(), this, preferLocal: false);
         }
         else
