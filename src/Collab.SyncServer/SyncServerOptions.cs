@@ -92,6 +92,13 @@ public sealed class SyncServerOptions
     /// <summary>Merge the updates and awareness changes of a document that arrive close together into one broadcast (§7.9).</summary>
     public bool BatchBroadcasts { get; set; } = true;
 
+    /// <summary>
+    /// Answer plain HTTP/1.1 WebSocket upgrades to <see cref="Path"/> and <see cref="YWebsocketPath"/> in a Kestrel
+    /// connection middleware, below the HTTP stack (far less memory per socket, fewer copies); ASP.NET Core
+    /// middleware then does not see those requests. False routes every upgrade through the pipeline.
+    /// </summary>
+    public bool DirectWebSockets { get; set; } = true;
+
     /// <summary>Broadcast batching window (§7.9); zero = as soon as the current work item ends.</summary>
     public TimeSpan FlushDelay { get; set; } = TimeSpan.Zero;
 

@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 
@@ -10,7 +10,7 @@ namespace Collab.SyncServer.Connections;
 /// address on its Auth message (§7.2.4). Routing and the queue-to-connection switch share one lock, so a new frame
 /// never overtakes queued ones.
 /// </summary>
-internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext http, ConnectionServices services)
+internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext http, ConnectionServices services)
     : SocketSession(socket, http, services)
 {
     private sealed class Pending(string address)

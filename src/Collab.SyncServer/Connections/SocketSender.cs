@@ -1,45 +1,43 @@
-using System.Net.WebSockets;
+using System.IO.Pipelines;
+using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Telemetry;
 
 namespace Collab.SyncServer.Connections;
 
 /// <summary>
-/// The bounded outgoing queue of one WebSocket. Enqueueing never waits: broadcasts to thousands of sockets cost
-/// one append each, and a socket whose backlog exceeds the limits is closed (1013) instead of slowing anyone.
+/// The bounded outgoing queue of one WebSocket and its only writer. Enqueueing never waits: broadcasts to thousands
+/// of sockets cost one append each, and a socket whose backlog exceeds the limits is closed (1013) instead of
+/// slowing anyone.
 /// </summary>
 /// <remarks>
 /// No task or thread per socket: when nothing is in flight, <see cref="TrySend"/> writes the frame on the caller's
-/// thread, and Kestrel's output pipe accepts it synchronously unless the client reads slowly. Only then does a
-/// continuation (on the thread pool) take over and drain what was queued meanwhile, in order, then the close frame.
-/// An idle socket holds no buffer and no pending operation here.
+/// thread and the transport's pipe accepts it synchronously unless the client reads slowly. Only then does a
+/// continuation take over; it writes everything queued meanwhile with one flush, in order, and finally the close
+/// frame. An idle socket holds no buffer and no pending operation here.
 /// </remarks>
-internal sealed class SocketSender
+internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMessages, Action onOverflow)
 {
-    private readonly WebSocket _socket;
-    private readonly int _maxBytes;
-    private readonly int _maxMessages;
-    private readonly Action _onOverflow;
+    private readonly record struct Outgoing(byte Opcode, byte[] Payload);
+
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Queue<byte[]>? _queue;
+    private Queue<Outgoing>? _queue;
     private long _queuedBytes;
     private bool _sending;
     private bool _closing;
     private (int Code, string Reason)? _close;
     private bool _discard;
 
-    public SocketSender(WebSocket socket, int maxBytes, int maxMessages, Action onOverflow)
-    {
-        _socket = socket;
-        _maxBytes = maxBytes;
-        _maxMessages = maxMessages;
-        _onOverflow = onOverflow;
-    }
-
     /// <summary>Ends when the queue was written and the close frame sent (or the socket failed).</summary>
     public Task Completion => _completion.Task;
 
-    public bool TrySend(byte[] message)
+    /// <summary>Queues (or writes) a binary message; false when the socket is closing or overflowed.</summary>
+    public bool TrySend(byte[] message) => Enqueue(new Outgoing(FrameSocket.OpBinary, message));
+
+    /// <summary>Answers a ping.</summary>
+    public void SendPong(byte[] payload) => Enqueue(new Outgoing(FrameSocket.OpPong, payload));
+
+    private bool Enqueue(Outgoing message)
     {
         var overflow = false;
         lock (_lock)
@@ -53,10 +51,10 @@ internal sealed class SocketSender
             {
                 _sending = true;
             }
-            else if (_queuedBytes + message.Length <= _maxBytes && (_queue?.Count ?? 0) < _maxMessages)
+            else if (_queuedBytes + message.Payload.Length <= maxBytes && (_queue?.Count ?? 0) < maxMessages)
             {
-                (_queue ??= new Queue<byte[]>()).Enqueue(message);
-                _queuedBytes += message.Length;
+                (_queue ??= new Queue<Outgoing>()).Enqueue(message);
+                _queuedBytes += message.Payload.Length;
                 return true;
             }
             else
@@ -70,7 +68,7 @@ internal sealed class SocketSender
 
         if (overflow)
         {
-            _onOverflow();
+            onOverflow();
             return false;
         }
 
@@ -93,7 +91,7 @@ internal sealed class SocketSender
             _discard |= discardQueued;
             if (_sending)
             {
-                // the pump sends the close frame when it is done
+                // the pump writes the close frame when it is done
                 return;
             }
 
@@ -109,52 +107,85 @@ internal sealed class SocketSender
         Close(code, reason, discardQueued);
         if (await Task.WhenAny(Completion, Task.Delay(timeout)).ConfigureAwait(false) != Completion)
         {
-            _socket.Abort();
+            socket.Abort();
             _completion.TrySetResult();
         }
     }
 
-    /// <summary>Writes <paramref name="message"/> (unless null) and whatever is queued, synchronously while the socket accepts it.</summary>
-    private void Pump(byte[]? message)
+    /// <summary>Writes <paramref name="first"/> (unless null) and everything queued, then flushes; repeats while the transport accepts synchronously.</summary>
+    private void Pump(Outgoing? first)
     {
         try
         {
+            var next = first;
             while (true)
             {
-                if (message is not null)
+                var closing = false;
+                if (next is { } message)
                 {
-                    // no cancellation token: ManagedWebSocket then takes its synchronous fast path; a stuck write is
-                    // ended by Abort()
-                    var write = _socket.SendAsync(message, WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
-                    if (!write.IsCompletedSuccessfully)
-                    {
-                        _ = ContinueAsync(write, message.Length);
-                        return;
-                    }
-
-                    Sent(message.Length);
+                    Write(message);
                 }
 
-                if (!TryTakeNext(out message))
+                lock (_lock)
+                {
+                    if (!_discard && _queue is not null)
+                    {
+                        while (_queue.TryDequeue(out var queued))
+                        {
+                            _queuedBytes -= queued.Payload.Length;
+                            Write(queued);
+                        }
+                    }
+                    else
+                    {
+                        _queue?.Clear();
+                        _queuedBytes = 0;
+                    }
+
+                    if (_close is { } close)
+                    {
+                        socket.WriteClose(close.Code, close.Reason);
+                        closing = true;
+                    }
+                }
+
+                var flush = socket.FlushAsync();
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    _ = ContinueAsync(flush, closing);
+                    return;
+                }
+
+                if (flush.Result.IsCompleted || closing)
+                {
+                    Finish();
+                    return;
+                }
+
+                if (!TryTakeNext(out next))
                 {
                     return;
                 }
             }
         }
-        catch (Exception e) when (IsSocketFailure(e))
+        catch (Exception e) when (IsTransportFailure(e))
         {
             Fail();
         }
     }
 
-    private async Task ContinueAsync(ValueTask write, int length)
+    private async Task ContinueAsync(ValueTask<FlushResult> flush, bool closing)
     {
         try
         {
-            await write.ConfigureAwait(false);
-            Sent(length);
+            var result = await flush.ConfigureAwait(false);
+            if (result.IsCompleted || closing)
+            {
+                Finish();
+                return;
+            }
         }
-        catch (Exception e) when (IsSocketFailure(e))
+        catch (Exception e) when (IsTransportFailure(e))
         {
             Fail();
             return;
@@ -166,54 +197,34 @@ internal sealed class SocketSender
         }
     }
 
-    /// <summary>The next queued message; or, with the queue empty, the close frame (sent here) or the end of sending.</summary>
-    private bool TryTakeNext(out byte[]? message)
+    /// <summary>Something queued (or a close to write) to continue with, or the end of this sending turn.</summary>
+    private bool TryTakeNext(out Outgoing? next)
     {
-        (int Code, string Reason)? close;
+        next = null;
         lock (_lock)
         {
-            if (!_discard && _queue is { Count: > 0 })
+            if ((_queue is { Count: > 0 } && !_discard) || _close is not null)
             {
-                message = _queue.Dequeue();
-                _queuedBytes -= message.Length;
                 return true;
             }
 
-            _queue?.Clear();
-            _queuedBytes = 0;
-            message = null;
-            close = _close;
-            if (close is null)
-            {
-                _sending = false;
-                return false;
-            }
+            _sending = false;
+            return false;
         }
-
-        _ = SendCloseAsync(close.Value);
-        return false;
     }
 
-    private async Task SendCloseAsync((int Code, string Reason) close)
+    private void Write(Outgoing message)
     {
-        try
+        socket.Write(message.Opcode, message.Payload);
+        if (message.Opcode == FrameSocket.OpBinary)
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, Truncate(close.Reason), CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (IsSocketFailure(e))
-        {
-            // the peer went away; the receive loop notices too
-        }
-        finally
-        {
-            _completion.TrySetResult();
+            SyncServerTelemetry.MessagesOut.Add(1);
+            SyncServerTelemetry.BytesOut.Add(message.Payload.Length);
         }
     }
 
-    private void Fail()
+    /// <summary>The close frame went out (or the peer is gone): nothing is written any more.</summary>
+    private void Finish()
     {
         lock (_lock)
         {
@@ -223,32 +234,17 @@ internal sealed class SocketSender
             _queuedBytes = 0;
         }
 
+        // the transport is closed by the session once the peer answered (or did not in time)
         _completion.TrySetResult();
     }
 
-    private static void Sent(int length)
+    private void Fail()
     {
-        SyncServerTelemetry.MessagesOut.Add(1);
-        SyncServerTelemetry.BytesOut.Add(length);
+        Finish();
+        socket.Abort();
     }
 
-    private static bool IsSocketFailure(Exception e) =>
-        e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
-
-    private static string Truncate(string reason)
-    {
-        // a close frame carries at most 123 bytes of reason
-        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= 123)
-        {
-            return reason;
-        }
-
-        var end = Math.Min(reason.Length, 120);
-        while (System.Text.Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > 123)
-        {
-            end--;
-        }
-
-        return reason[..end];
-    }
+    private static bool IsTransportFailure(Exception e) =>
+        e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
+            or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException;
 }

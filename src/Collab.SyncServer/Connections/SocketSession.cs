@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Net.WebSockets;
+using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 using Collab.SyncServer.Telemetry;
@@ -7,21 +6,21 @@ using Collab.SyncServer.Telemetry;
 namespace Collab.SyncServer.Connections;
 
 /// <summary>
-/// One accepted WebSocket: the receive loop (binary frames up to the size limit, reassembled), the bounded send
-/// queue, the inactivity timeout (§7.2.7) and termination with a close code.
+/// One accepted WebSocket: the receive loop (binary messages up to the size limit), the bounded send queue, the
+/// inactivity timeout (§7.2.7) and termination with a close code.
 /// </summary>
 internal abstract class SocketSession
 {
     /// <summary>Frames handled in one go before the deferred broadcasts are flushed even though more data is waiting.</summary>
     private const int FramesPerTurn = 32;
 
-    private readonly WebSocket _socket;
+    private readonly FrameSocket _socket;
     private readonly long _openedAt;
     private long _lastReceived;
     private int _terminated;
     private volatile bool _hasAuthenticated;
 
-    protected SocketSession(WebSocket socket, HttpContext http, ConnectionServices services)
+    protected SocketSession(FrameSocket socket, HttpContext http, ConnectionServices services)
     {
         _socket = socket;
         Http = http;
@@ -103,16 +102,20 @@ internal abstract class SocketSession
             await OnOpenAsync().ConfigureAwait(false);
             await ReceiveLoopAsync(stopping).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
             // the peer vanished or the server stops
         }
         finally
         {
             await OnSocketClosedAsync().ConfigureAwait(false);
+            // answer the peer's close (or say goodbye); the transport closes when the session returns
             Sender.Close(CloseCodes.Normal, "", discardQueued: false);
-            await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-            _socket.Abort();
+            if (await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false) != Sender.Completion)
+            {
+                _socket.Abort();
+            }
+
             Services.Sessions.Remove(this);
             SyncServerTelemetry.Sockets.Add(-1);
             Services.Logger.SocketClosed(SocketId);
@@ -121,16 +124,14 @@ internal abstract class SocketSession
 
     private async Task ReceiveLoopAsync(CancellationToken stopping)
     {
-        // no cancellation token per receive (it costs a registration each time): stopping aborts the socket
-        using var abort = stopping.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
+        using var abort = stopping.UnsafeRegister(static s => ((FrameSocket)s!).Abort(), _socket);
         var handled = 0;
         try
         {
             // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
             while (true)
             {
-                // wait for the next frame without holding a buffer: an idle socket costs no receive memory
-                var next = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                var next = _socket.ReceiveAsync();
                 if (!next.IsCompleted || ++handled >= FramesPerTurn)
                 {
                     // the end of a turn: send what the frames handled so far changed, before waiting
@@ -138,18 +139,31 @@ internal abstract class SocketSession
                     BroadcastTurn.FlushDeferred();
                 }
 
-                var head = await next.ConfigureAwait(false);
-                if (head.MessageType == WebSocketMessageType.Close)
+                var inbound = await next.ConfigureAwait(false);
+                switch (inbound.Kind)
                 {
-                    return;
+                    case FrameKind.Closed:
+                        return;
+                    case FrameKind.ProtocolError:
+                        Terminate(FrameSocket.ProtocolErrorCode, "Protocol Error", null);
+                        return;
+                    case FrameKind.Ping:
+                        Sender.SendPong(inbound.Payload);
+                        continue;
+                    case FrameKind.Text:
+                        Terminate(CloseCodes.UnsupportedData, "Unsupported Data", null);
+                        continue;
+                    case FrameKind.TooBig:
+                        Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
+                        continue;
                 }
 
-                var frame = await ReadMessageAsync(head).ConfigureAwait(false);
-                if (frame is null || IsTerminated)
+                if (IsTerminated)
                 {
                     continue;
                 }
 
+                var frame = inbound.Payload;
                 Interlocked.Exchange(ref _lastReceived, Services.Time.GetTimestamp());
                 SyncServerTelemetry.MessagesIn.Add(1);
                 SyncServerTelemetry.BytesIn.Add(frame.Length);
@@ -187,74 +201,6 @@ internal abstract class SocketSession
         }
     }
 
-    /// <summary>Reads the rest of a message whose first frame header arrived; null when it is dropped (text, too big, after termination).</summary>
-    private async ValueTask<byte[]?> ReadMessageAsync(ValueWebSocketReceiveResult head)
-    {
-        if (head.EndOfMessage)
-        {
-            return Accept(head.MessageType, []);
-        }
-
-        // a pooled buffer only while a message is being read; a writer only while a message spans several reads
-        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
-        ArrayBufferWriter<byte>? message = null;
-        try
-        {
-            var size = 0;
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
-                }
-
-                size += result.Count;
-                var tooBig = size > Options.MaxMessageBytes;
-                if (!tooBig && !IsTerminated && head.MessageType != WebSocketMessageType.Text)
-                {
-                    if (message is null && result.EndOfMessage)
-                    {
-                        return buffer.AsSpan(0, result.Count).ToArray();
-                    }
-
-                    message ??= new ArrayBufferWriter<byte>(Math.Max(16 * 1024, result.Count));
-                    message.Write(buffer.AsSpan(0, result.Count));
-                }
-
-                if (tooBig && !IsTerminated)
-                {
-                    Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
-                }
-
-                if (result.EndOfMessage)
-                {
-                    return tooBig ? null : Accept(head.MessageType, message?.WrittenSpan.ToArray() ?? []);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private byte[]? Accept(WebSocketMessageType type, byte[] frame)
-    {
-        if (IsTerminated)
-        {
-            return null;
-        }
-
-        if (type == WebSocketMessageType.Text)
-        {
-            Terminate(CloseCodes.UnsupportedData, "Unsupported Data", null);
-            return null;
-        }
-
-        return frame;
-    }
-
     protected virtual Task OnOpenAsync() => Task.CompletedTask;
 
     protected abstract ValueTask OnFrameAsync(byte[] frame);
@@ -283,12 +229,15 @@ internal abstract class SocketSession
         await Sender.CloseAsync(code, reason, discardQueued, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         // give the peer a moment to answer the close frame, then drop the connection
         var deadline = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
-        while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent && !deadline.IsCompleted)
+        while (!_socket.CloseReceived && !deadline.IsCompleted)
         {
             await Task.WhenAny(deadline, Task.Delay(20, CancellationToken.None)).ConfigureAwait(false);
         }
 
-        _socket.Abort();
+        if (!_socket.CloseReceived)
+        {
+            _socket.Abort();
+        }
     }
 
     private void OnSendOverflow()

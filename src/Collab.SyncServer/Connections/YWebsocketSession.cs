@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
@@ -11,7 +11,7 @@ namespace Collab.SyncServer.Connections;
 /// (<c>?token=</c>, configurable) or an <c>Authorization: Bearer</c> header; after authentication the server speaks
 /// first with its SyncStep1 and the awareness states (protocol.md §6.3, §6.5).
 /// </summary>
-internal sealed class YWebsocketSession(WebSocket socket, HttpContext http, ConnectionServices services, string documentName)
+internal sealed class YWebsocketSession(FrameSocket socket, HttpContext http, ConnectionServices services, string documentName)
     : SocketSession(socket, http, services)
 {
     private readonly TaskCompletionSource<DocumentConnection?> _connection = new(TaskCreationOptions.RunContinuationsAsynchronously);

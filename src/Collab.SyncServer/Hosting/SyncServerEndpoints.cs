@@ -1,7 +1,9 @@
-using System.Net.WebSockets;
+using System.IO.Pipelines;
 using Collab.SyncServer.Connections;
+using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Collab.SyncServer.Hosting;
 
@@ -24,10 +26,10 @@ internal static class SyncServerEndpoints
             return;
         }
 
-        using var socket = await AcceptAsync(http).ConfigureAwait(false);
-        var session = new HocuspocusSession(socket, http, services);
-        services.Logger.SocketOpened(session.SocketId, "hocuspocus");
-        await session.RunAsync(http.RequestAborted).ConfigureAwait(false);
+        if (await AcceptAsync(http, services).ConfigureAwait(false) is { } socket)
+        {
+            await RunSessionAsync(socket, http, services, ConnectionKind.Hocuspocus, null).ConfigureAwait(false);
+        }
     }
 
     public static async Task HandleYWebsocketAsync(HttpContext http, string document)
@@ -44,14 +46,54 @@ internal static class SyncServerEndpoints
             return;
         }
 
-        using var socket = await AcceptAsync(http).ConfigureAwait(false);
-        var session = new YWebsocketSession(socket, http, services, document);
-        services.Logger.SocketOpened(session.SocketId, "y-websocket");
+        if (await AcceptAsync(http, services).ConfigureAwait(false) is { } socket)
+        {
+            await RunSessionAsync(socket, http, services, ConnectionKind.YWebsocket, document).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a Hocuspocus or y-websocket session on an accepted socket until it closes (both accept paths end here).</summary>
+    internal static async Task RunSessionAsync(FrameSocket socket, HttpContext http, ConnectionServices services, ConnectionKind kind, string? document)
+    {
+        SocketSession session = kind == ConnectionKind.YWebsocket
+            ? new YWebsocketSession(socket, http, services, document!)
+            : new HocuspocusSession(socket, http, services);
+        services.Logger.SocketOpened(session.SocketId, kind == ConnectionKind.YWebsocket ? "y-websocket" : "hocuspocus");
         await session.RunAsync(http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Task<WebSocket> AcceptAsync(HttpContext http) =>
-        http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
+    /// <summary>
+    /// The upgrade through Kestrel's HTTP stack (HTTP/1.1 upgrade or HTTP/2 extended CONNECT), for what
+    /// <see cref="DirectWebSockets"/> leaves to it: the handshake answer is written here and the frames are read and
+    /// written by the same <see cref="FrameSocket"/> over the upgraded stream. Null (with a 400) for a bad handshake.
+    /// </summary>
+    private static async Task<FrameSocket?> AcceptAsync(HttpContext http, ConnectionServices services)
+    {
+        Stream stream;
+        if (http.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            stream = await connect.AcceptAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            var key = http.Request.Headers.SecWebSocketKey.ToString();
+            if (http.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade
+                || !WebSocketHandshake.IsValidKey(key) || http.Request.Headers.SecWebSocketVersion != "13")
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return null;
+            }
+
+            http.Response.Headers.Upgrade = "websocket";
+            http.Response.Headers.Connection = "Upgrade";
+            http.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(key);
+            stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        }
+
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        return new FrameSocket(input, output, http.Abort, services.Options.MaxMessageBytes);
+    }
 
     private static async Task AnswerRequestAsync(HttpContext http, ConnectionServices services)
     {
@@ -82,7 +124,7 @@ internal static class SyncServerEndpoints
         await http.Response.WriteAsync(DefaultAnswer, http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task<bool> UpgradeAllowedAsync(HttpContext http, ConnectionServices services, ConnectionKind kind)
+    internal static async Task<bool> UpgradeAllowedAsync(HttpContext http, ConnectionServices services, ConnectionKind kind)
     {
         if (services.Registry.IsStopping)
         {

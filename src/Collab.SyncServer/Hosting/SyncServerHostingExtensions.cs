@@ -35,6 +35,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton<ConnectionServices>();
         services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
         services.AddHostedService<SyncServerLifetime>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, DirectWebSocketsSetup>());
         return builder;
     }
 

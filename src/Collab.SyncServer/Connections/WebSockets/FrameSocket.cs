@@ -1,0 +1,406 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace Collab.SyncServer.Connections.WebSockets;
+
+/// <summary>What <see cref="FrameSocket.ReceiveAsync"/> found.</summary>
+internal enum FrameKind
+{
+    /// <summary>A complete binary message (<see cref="InboundFrame.Payload"/>).</summary>
+    Binary,
+
+    /// <summary>The first frame of a text message; the message itself is skipped.</summary>
+    Text,
+
+    /// <summary>A message above the size limit; it is skipped.</summary>
+    TooBig,
+
+    /// <summary>A ping; <see cref="InboundFrame.Payload"/> is what the pong must carry.</summary>
+    Ping,
+
+    /// <summary>A violation of RFC 6455 framing; nothing more can be read.</summary>
+    ProtocolError,
+
+    /// <summary>The peer's close frame (<see cref="InboundFrame.CloseCode"/>) or the end of the connection.</summary>
+    Closed,
+}
+
+/// <summary>One result of <see cref="FrameSocket.ReceiveAsync"/>.</summary>
+internal readonly record struct InboundFrame(FrameKind Kind, byte[] Payload, int CloseCode = 0);
+
+/// <summary>
+/// The server side of RFC 6455 framing, directly on a connection's pipes: no per-socket buffer (frames are parsed
+/// where the transport put them, each message is unmasked once into its own array), no extensions, no
+/// subprotocols. Reading is for one loop; writing (<see cref="Write"/>, <see cref="FlushAsync"/>) for one writer at
+/// a time — the socket's <see cref="SocketSender"/>.
+/// </summary>
+internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action abort, int maxMessageBytes)
+{
+    public const byte OpContinuation = 0x0;
+    public const byte OpText = 0x1;
+    public const byte OpBinary = 0x2;
+    public const byte OpClose = 0x8;
+    public const byte OpPing = 0x9;
+    public const byte OpPong = 0xA;
+
+    /// <summary>RFC 6455 §7.4.1: 1002, the peer broke the framing rules.</summary>
+    public const int ProtocolErrorCode = 1002;
+
+    private const int MaxControlPayload = 125;
+
+    // the data frame being read (its header is consumed; payload bytes remain)
+    private long _payloadRemaining;
+    private uint _mask;
+    private int _maskOffset;
+    private bool _frameFin;
+    private bool _inFrame;
+
+    // the message being assembled (several frames when fragmented)
+    private bool _inMessage;
+    private bool _skipMessage;
+    private byte[]? _message;
+    private int _messageLength;
+
+    private volatile bool _closeReceived;
+    private int _aborted;
+
+    /// <summary>True once the peer's close frame (or the end of its stream) was read.</summary>
+    public bool CloseReceived => _closeReceived;
+
+    /// <summary>Drops the connection at once (a peer that does not read, or the end of a close handshake that timed out).</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            abort();
+        }
+    }
+
+    /// <summary>The next complete message or control event. Never throws for what the peer sends; a broken transport ends as <see cref="FrameKind.Closed"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<InboundFrame> ReceiveAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                if (!input.TryRead(out var result))
+                {
+                    result = await input.ReadAsync().ConfigureAwait(false);
+                }
+
+                var buffer = result.Buffer;
+                var found = Parse(ref buffer, out var frame);
+                // what was parsed is consumed; without a result everything was examined, so the next read waits for more
+                input.AdvanceTo(buffer.Start, found ? buffer.Start : buffer.End);
+                if (found)
+                {
+                    if (frame.Kind is FrameKind.Closed or FrameKind.ProtocolError)
+                    {
+                        _closeReceived = true;
+                    }
+
+                    return frame;
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    _closeReceived = true;
+                    return new InboundFrame(FrameKind.Closed, [], 1006);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
+            or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+        {
+            _closeReceived = true;
+            return new InboundFrame(FrameKind.Closed, [], 1006);
+        }
+    }
+
+    /// <summary>Consumes frames from <paramref name="buffer"/> until one yields a result; false when more bytes are needed.</summary>
+    private bool Parse(ref ReadOnlySequence<byte> buffer, out InboundFrame frame)
+    {
+        Span<byte> head = stackalloc byte[14];
+        while (true)
+        {
+            if (_inFrame)
+            {
+                if (!ReadPayload(ref buffer))
+                {
+                    frame = default;
+                    return false;
+                }
+
+                if (_frameFin)
+                {
+                    _inMessage = false;
+                    var skipped = _skipMessage;
+                    _skipMessage = false;
+                    var message = _message;
+                    var messageLength = _messageLength;
+                    _message = null;
+                    _messageLength = 0;
+                    if (!skipped)
+                    {
+                        frame = new InboundFrame(FrameKind.Binary, message is null ? [] : message.Length == messageLength ? message : message.AsSpan(0, messageLength).ToArray());
+                        return true;
+                    }
+                }
+
+                continue;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                frame = default;
+                return false;
+            }
+
+            var available = (int)Math.Min(buffer.Length, 14);
+            buffer.Slice(0, available).CopyTo(head);
+            if (available < 2)
+            {
+                frame = default;
+                return false;
+            }
+
+            var fin = (head[0] & 0x80) != 0;
+            var opcode = (byte)(head[0] & 0x0F);
+            var masked = (head[1] & 0x80) != 0;
+            long length = head[1] & 0x7F;
+            var headerLength = 2 + (length == 126 ? 2 : length == 127 ? 8 : 0) + 4;
+            if ((head[0] & 0x70) != 0 || !masked || opcode is > OpBinary and < OpClose or > OpPong)
+            {
+                // reserved bits without an extension, an unmasked client frame, an unknown opcode
+                return Fail(out frame);
+            }
+
+            if (available < headerLength)
+            {
+                frame = default;
+                return false;
+            }
+
+            if (length == 126)
+            {
+                length = BinaryPrimitives.ReadUInt16BigEndian(head[2..]);
+            }
+            else if (length == 127)
+            {
+                length = (long)BinaryPrimitives.ReadUInt64BigEndian(head[2..]);
+                if (length < 0)
+                {
+                    return Fail(out frame);
+                }
+            }
+
+            var mask = BinaryPrimitives.ReadUInt32LittleEndian(head[(headerLength - 4)..]);
+            if (opcode >= OpClose)
+            {
+                if (!fin || length > MaxControlPayload)
+                {
+                    return Fail(out frame);
+                }
+
+                if (buffer.Length < headerLength + length)
+                {
+                    frame = default;
+                    return false;
+                }
+
+                var payload = buffer.Slice(headerLength, length).ToArray();
+                Unmask(payload, mask, 0);
+                buffer = buffer.Slice(headerLength + length);
+                switch (opcode)
+                {
+                    case OpPing:
+                        frame = new InboundFrame(FrameKind.Ping, payload);
+                        return true;
+                    case OpPong:
+                        continue;
+                    default:
+                        frame = CloseFrame(payload);
+                        return true;
+                }
+            }
+
+            // a data frame: a continuation needs a message in progress, a new message needs none
+            if ((opcode == OpContinuation) != _inMessage)
+            {
+                return Fail(out frame);
+            }
+
+            buffer = buffer.Slice(headerLength);
+            _inFrame = true;
+            _frameFin = fin;
+            _payloadRemaining = length;
+            _mask = mask;
+            _maskOffset = 0;
+            if (!_inMessage)
+            {
+                _inMessage = true;
+                if (opcode == OpText)
+                {
+                    _skipMessage = true;
+                    frame = new InboundFrame(FrameKind.Text, []);
+                    return true;
+                }
+            }
+
+            if (!_skipMessage && _messageLength + length > maxMessageBytes)
+            {
+                _skipMessage = true;
+                _message = null;
+                _messageLength = 0;
+                frame = new InboundFrame(FrameKind.TooBig, []);
+                return true;
+            }
+
+            if (!_skipMessage)
+            {
+                Reserve((int)length);
+            }
+        }
+    }
+
+    /// <summary>Copies (unmasked) what is available of the current frame's payload; true when the frame is complete.</summary>
+    private bool ReadPayload(ref ReadOnlySequence<byte> buffer)
+    {
+        var take = (int)Math.Min(_payloadRemaining, buffer.Length);
+        if (take > 0)
+        {
+            if (!_skipMessage)
+            {
+                var target = _message.AsSpan(_messageLength, take);
+                buffer.Slice(0, take).CopyTo(target);
+                Unmask(target, _mask, _maskOffset);
+                _messageLength += take;
+            }
+
+            _maskOffset = (_maskOffset + take) & 3;
+            _payloadRemaining -= take;
+            buffer = buffer.Slice(take);
+        }
+
+        if (_payloadRemaining > 0)
+        {
+            return false;
+        }
+
+        _inFrame = false;
+        return true;
+    }
+
+    private void Reserve(int more)
+    {
+        var needed = _messageLength + more;
+        if (_message is null)
+        {
+            _message = new byte[needed];
+        }
+        else if (_message.Length < needed)
+        {
+            var grown = new byte[Math.Max(needed, (int)Math.Min(maxMessageBytes, (long)_message.Length * 2))];
+            _message.AsSpan(0, _messageLength).CopyTo(grown);
+            _message = grown;
+        }
+    }
+
+    private static InboundFrame CloseFrame(byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return new InboundFrame(FrameKind.Closed, [], 1005);
+        }
+
+        if (payload.Length == 1)
+        {
+            return new InboundFrame(FrameKind.ProtocolError, [], ProtocolErrorCode);
+        }
+
+        return new InboundFrame(FrameKind.Closed, [], BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    private static bool Fail(out InboundFrame frame)
+    {
+        frame = new InboundFrame(FrameKind.ProtocolError, [], ProtocolErrorCode);
+        return true;
+    }
+
+    /// <summary>XORs <paramref name="data"/> with the 4-byte mask, starting at mask byte <paramref name="offset"/>.</summary>
+    private static void Unmask(Span<byte> data, uint mask, int offset)
+    {
+        if (mask == 0 || data.IsEmpty)
+        {
+            return;
+        }
+
+        // rotate so that byte 0 of the data meets mask byte `offset`
+        var rotated = offset == 0 ? mask : (mask >> (offset * 8)) | (mask << (32 - (offset * 8)));
+        var wide = ((ulong)rotated << 32) | rotated;
+        var i = 0;
+        for (; i + 8 <= data.Length; i += 8)
+        {
+            var chunk = BinaryPrimitives.ReadUInt64LittleEndian(data[i..]);
+            BinaryPrimitives.WriteUInt64LittleEndian(data[i..], chunk ^ wide);
+        }
+
+        for (; i < data.Length; i++)
+        {
+            data[i] ^= (byte)(rotated >> ((i & 3) * 8));
+        }
+    }
+
+    /// <summary>Writes one unfragmented frame (not flushed).</summary>
+    public void Write(byte opcode, ReadOnlySpan<byte> payload)
+    {
+        var header = output.GetSpan(10);
+        header[0] = (byte)(0x80 | opcode);
+        int headerLength;
+        if (payload.Length < 126)
+        {
+            header[1] = (byte)payload.Length;
+            headerLength = 2;
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            header[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)payload.Length);
+            headerLength = 4;
+        }
+        else
+        {
+            header[1] = 127;
+            BinaryPrimitives.WriteUInt64BigEndian(header[2..], (ulong)payload.Length);
+            headerLength = 10;
+        }
+
+        output.Advance(headerLength);
+        output.Write(payload);
+    }
+
+    /// <summary>Writes a close frame with a code and a reason cut to the 123 bytes a close frame can carry (not flushed).</summary>
+    public void WriteClose(int code, string reason)
+    {
+        Span<byte> payload = stackalloc byte[MaxControlPayload];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+        var length = 2;
+        foreach (var rune in reason.EnumerateRunes())
+        {
+            if (length + rune.Utf8SequenceLength > MaxControlPayload)
+            {
+                break;
+            }
+
+            length += rune.EncodeToUtf8(payload[length..]);
+        }
+
+        Write(OpClose, payload[..length]);
+    }
+
+    /// <summary>Sends what was written.</summary>
+    public ValueTask<FlushResult> FlushAsync() => output.FlushAsync();
+}
