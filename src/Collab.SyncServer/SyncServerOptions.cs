@@ -42,6 +42,14 @@ public sealed class SyncServerOptions
     /// <summary>Upper bound on how long continuous changes can postpone a store.</summary>
     public TimeSpan MaxDebounce { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Each <see cref="MaxDebounce"/> deadline comes earlier by a random amount up to this (at most a fifth of
+    /// <see cref="MaxDebounce"/>), so that documents edited continuously since the same moment are not all stored at
+    /// the same moment every <see cref="MaxDebounce"/>. Zero keeps the deadline exact.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxDebounceJitter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>At the last disconnect run a pending store now (true) or let the debounce fire (false).</summary>
     public bool UnloadImmediately { get; set; } = true;
 

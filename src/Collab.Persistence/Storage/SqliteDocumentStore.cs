@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Collab.Yjs;
 using Microsoft.Data.Sqlite;
 
 namespace Collab.Persistence.Storage;
@@ -7,18 +6,24 @@ namespace Collab.Persistence.Storage;
 /// <summary>
 /// <see cref="IDocumentStore"/> on one SQLite file in WAL mode: table <c>documents(name, data, updated_at, checksum)</c>,
 /// one row per document holding its merged state as a Yjs v1 update. The table is compatible with the one written by
-/// Hocuspocus' SQLite extension (<c>name</c>, <c>data</c>); the extra columns are added when missing. Every operation
-/// uses its own pooled connection, so the store is safe to use from any number of threads; writers are serialised by
-/// SQLite (busy waits up to <see cref="BusyTimeout"/>), readers never block them.
+/// Hocuspocus' SQLite extension (<c>name</c>, <c>data</c>); the extra columns are added when missing. Reads use
+/// pooled connections, so the store is safe to use from any number of threads. Writes (store, merge, delete) are
+/// queued for one dedicated writer thread that commits everything queued in one transaction (group commit, see
+/// <see cref="SqliteWriter"/>): they never block the caller's thread, and readers never block them (WAL). Another
+/// process writing the same file is waited for up to <see cref="BusyTimeout"/>.
 /// </summary>
 public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 {
+    internal const string SelectStateSql = "SELECT data, typeof(data), checksum FROM documents WHERE name = $name ORDER BY rowid DESC LIMIT 1";
+
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly SqliteWriter _writer;
     private volatile bool _initialized;
+    private volatile bool _disposed;
 
     /// <summary>Opens (lazily, on first use) the database file at <paramref name="filePath"/>, creating it and its folder when missing.</summary>
     public SqliteDocumentStore(string filePath, TimeProvider? timeProvider = null)
@@ -34,17 +39,21 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
             Pooling = true,
         }.ToString();
+        _writer = new SqliteWriter(OpenWriterConnection, _timeProvider);
     }
 
     /// <summary>The absolute path of the database file.</summary>
     public string FilePath { get; }
+
+    /// <summary>The writer, for tests (its seam and queue length).</summary>
+    internal SqliteWriter Writer => _writer;
 
     public async Task<byte[]?> LoadAsync(string documentName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentName);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data, typeof(data), checksum FROM documents WHERE name = $name ORDER BY rowid DESC LIMIT 1";
+        command.CommandText = SelectStateSql;
         command.Parameters.AddWithValue("$name", documentName);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -55,7 +64,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return ReadState(documentName, reader);
     }
 
-    public async Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
+    /// <remarks>Queued for the writer thread; a newer state of the same document queued before the writer takes this one replaces it.</remarks>
+    public Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentName);
         if (state.IsEmpty)
@@ -63,11 +73,11 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             throw new ArgumentException("A document state is never empty (an empty document encodes as two bytes).", nameof(state));
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await UpsertAsync(connection, null, documentName, state.ToArray(), cancellationToken);
+        return WriteAsync(SqliteWriteKind.Store, documentName, state.ToArray(), cancellationToken);
     }
 
-    public async Task MergeAsync(string documentName, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
+    /// <remarks>Queued for the writer thread, which reads, merges and writes in its transaction.</remarks>
+    public Task MergeAsync(string documentName, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentName);
         if (update.IsEmpty)
@@ -75,35 +85,14 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             throw new ArgumentException("An update is never empty.", nameof(update));
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE: take the write lock before reading, so concurrent merges cannot lose each other's updates.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        byte[]? existing = null;
-        await using (var select = connection.CreateCommand())
-        {
-            select.Transaction = transaction;
-            select.CommandText = "SELECT data, typeof(data), checksum FROM documents WHERE name = $name ORDER BY rowid DESC LIMIT 1";
-            select.Parameters.AddWithValue("$name", documentName);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                existing = ReadState(documentName, reader);
-            }
-        }
-
-        var merged = existing is null ? update.ToArray() : YUpdates.MergeUpdates([existing, update.ToArray()]);
-        await UpsertAsync(connection, transaction, documentName, merged, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return WriteAsync(SqliteWriteKind.Merge, documentName, update.ToArray(), cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(string documentName, CancellationToken cancellationToken = default)
+    /// <remarks>Queued for the writer thread.</remarks>
+    public Task<bool> DeleteAsync(string documentName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentName);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM documents WHERE name = $name";
-        command.Parameters.AddWithValue("$name", documentName);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        return WriteAsync(SqliteWriteKind.Delete, documentName, [], cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredDocumentInfo>> ListAsync(string? prefix = null, string? after = null, int limit = 1000, CancellationToken cancellationToken = default)
@@ -137,15 +126,25 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken);
     }
 
-    /// <summary>Releases the pooled connections (and with them the file handles).</summary>
+    /// <summary>
+    /// Stops accepting writes, commits the queued ones and stops the writer thread (blocking until then), then releases
+    /// the pooled connections (and with them the file handles). Later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _writer.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         _initLock.Dispose();
     }
 
-    private static byte[] ReadState(string documentName, SqliteDataReader reader)
+    internal static byte[] ReadState(string documentName, SqliteDataReader reader)
     {
         var type = reader.GetString(1);
         if (type != "blob")
@@ -167,23 +166,39 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return data;
     }
 
-    private async Task UpsertAsync(SqliteConnection connection, SqliteTransaction? transaction, string documentName, byte[] state, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(SqliteWriteKind kind, string documentName, byte[] data, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO documents (name, data, updated_at, checksum) VALUES ($name, $data, $updatedAt, $checksum)
-            ON CONFLICT(name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, checksum = excluded.checksum
-            """;
-        command.Parameters.AddWithValue("$name", documentName);
-        command.Parameters.Add("$data", SqliteType.Blob).Value = state;
-        command.Parameters.AddWithValue("$updatedAt", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        command.Parameters.Add("$checksum", SqliteType.Blob).Value = SHA256.HashData(state);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var done = _writer.Enqueue(kind, documentName, data);
+        // Cancelling stops the wait, not the write: it may still be committed.
+        return cancellationToken.CanBeCanceled ? await done.WaitAsync(cancellationToken) : await done;
+    }
+
+    // Runs on the writer thread only, so blocking on the (synchronous underneath) schema set-up blocks no pool thread.
+    private SqliteConnection OpenWriterConnection()
+    {
+        if (!_initialized)
+        {
+            InitializeSchemaAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_initialized)
         {
             await InitializeSchemaAsync(cancellationToken);

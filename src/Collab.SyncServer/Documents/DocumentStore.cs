@@ -25,6 +25,7 @@ internal sealed class DocumentStore(
     private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     private ITimer? _timer;
     private long? _start;
+    private TimeSpan _maxDelay;
     private int _running;
     private int _failures;
     private long _stored;
@@ -61,7 +62,10 @@ internal sealed class DocumentStore(
         Schedule(options.Debounce);
     }
 
-    /// <summary>Arms (or re-arms) the store: runs it now when <paramref name="delay"/> is zero or the first postponed change is <c>MaxDebounce</c> old.</summary>
+    /// <summary>
+    /// Arms (or re-arms) the store: runs it now when <paramref name="delay"/> is zero or the first postponed change is
+    /// <c>MaxDebounce</c> old (less a random jitter of up to <c>MaxDebounceJitter</c>).
+    /// </summary>
     public void Schedule(TimeSpan delay)
     {
         lock (_lock)
@@ -72,10 +76,15 @@ internal sealed class DocumentStore(
             }
 
             var now = time.GetTimestamp();
-            _start ??= now;
+            if (_start is null)
+            {
+                _start = now;
+                _maxDelay = MaxDelay(options, Random.Shared.NextDouble());
+            }
+
             _timer?.Dispose();
             _timer = null;
-            if (delay <= TimeSpan.Zero || time.GetElapsedTime(_start.Value, now) >= options.MaxDebounce)
+            if (delay <= TimeSpan.Zero || time.GetElapsedTime(_start.Value, now) >= _maxDelay)
             {
                 _start = null;
                 _running++;
@@ -85,6 +94,17 @@ internal sealed class DocumentStore(
 
             _timer = time.CreateTimer(static s => ((DocumentStore)s!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>
+    /// How long continuous changes may postpone this period's store, for a random <paramref name="sample"/> in [0, 1).
+    /// Documents whose edits began together would otherwise reach <c>MaxDebounce</c> together, store after store,
+    /// forever; a deadline that comes a random bit earlier each period lets their stores drift apart.
+    /// </summary>
+    internal static TimeSpan MaxDelay(SyncServerOptions options, double sample)
+    {
+        var bound = Math.Min(options.MaxDebounceJitter.Ticks, options.MaxDebounce.Ticks / 5);
+        return bound <= 0 ? options.MaxDebounce : options.MaxDebounce - TimeSpan.FromTicks((long)(Math.Clamp(sample, 0, 1) * bound));
     }
 
     /// <summary>Runs an armed store (or a failed one) now and waits for it; true when nothing is left unstored.</summary>

@@ -10,7 +10,7 @@ public sealed class ManualClockTests
 {
     private static Task<SyncServerHost> StartAsync(ManualTimeProvider time, params ICollabExtension[] extensions) =>
         SyncServerHost.StartAsync(
-            new Dictionary<string, string?> { ["Debounce"] = "00:00:02", ["MaxDebounce"] = "00:00:10", ["Timeout"] = "00:01:00", ["Durability"] = "Applied" },
+            new Dictionary<string, string?> { ["Debounce"] = "00:00:02", ["MaxDebounce"] = "00:00:10", ["Timeout"] = "00:01:00", ["Durability"] = "Applied", ["MaxDebounceJitter"] = "00:00:00" },
             services => services.AddSingleton<TimeProvider>(time),
             extensions);
 

@@ -1,0 +1,262 @@
+using System.Security.Cryptography;
+using Collab.Yjs;
+using Microsoft.Data.Sqlite;
+
+namespace Collab.Persistence.Storage;
+
+/// <summary>
+/// The single writer of a <see cref="SqliteDocumentStore"/>. SQLite serialises writers and Microsoft.Data.Sqlite is
+/// synchronous under its async API, so concurrent writes from the thread pool would each block a pool thread (in the
+/// busy handler) until their turn: hundreds of documents stored at once starve the pool. Instead, writes are queued
+/// and one dedicated thread commits everything queued in one transaction (group commit: one fsync for the batch).
+/// Stores of the same document still queued are coalesced (the newest full state supersedes the older ones); the
+/// order of writes to one document is kept. When a batch fails, its entries are committed one by one so that one
+/// bad entry fails only its own callers.
+/// </summary>
+internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider timeProvider) : IDisposable
+{
+    /// <summary>Most entries committed in one transaction.</summary>
+    public const int MaxBatchEntries = 500;
+
+    /// <summary>Most bytes (states and updates) committed in one transaction; a single larger entry still forms a batch.</summary>
+    public const long MaxBatchBytes = 64L * 1024 * 1024;
+
+    private readonly object _sync = new();
+    private readonly Queue<SqliteWrite> _queue = new();
+    // The last queued entry per document that the writer has not taken yet: a store is coalesced into it when it is a store.
+    private readonly Dictionary<string, SqliteWrite> _lastQueued = new(StringComparer.Ordinal);
+    private Thread? _thread;
+    private bool _stopping;
+    private SqliteConnection? _connection;
+
+    /// <summary>Test seam: called on the writer thread inside each transaction, before its entries are applied, with their count.</summary>
+    internal Action<int>? TransactionStarted { get; set; }
+
+    /// <summary>Entries queued and not yet taken by the writer.</summary>
+    internal int QueuedCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>True once <see cref="Dispose"/> began: no more writes are accepted.</summary>
+    internal bool IsStopping
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _stopping;
+            }
+        }
+    }
+
+    /// <summary>Queues a write; the task completes (on the thread pool) once it is committed or failed.</summary>
+    /// <exception cref="ObjectDisposedException">The writer is stopping.</exception>
+    public Task<bool> Enqueue(SqliteWriteKind kind, string name, byte[] data)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, typeof(SqliteDocumentStore));
+            if (kind == SqliteWriteKind.Store && _lastQueued.TryGetValue(name, out var last) && last.Kind == SqliteWriteKind.Store)
+            {
+                last.Data = data;
+                return last.Done.Task;
+            }
+
+            var write = new SqliteWrite(kind, name, data);
+            _queue.Enqueue(write);
+            _lastQueued[name] = write;
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "Collab SQLite writer" };
+                _thread.Start();
+            }
+            else
+            {
+                Monitor.Pulse(_sync);
+            }
+
+            return write.Done.Task;
+        }
+    }
+
+    /// <summary>Stops accepting writes, commits what is queued and stops the writer thread.</summary>
+    public void Dispose()
+    {
+        Thread? thread;
+        lock (_sync)
+        {
+            _stopping = true;
+            thread = _thread;
+            Monitor.PulseAll(_sync);
+        }
+
+        if (thread is not null && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (TakeBatch() is { } batch)
+            {
+                Commit(batch);
+            }
+        }
+        finally
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    private List<SqliteWrite>? TakeBatch()
+    {
+        lock (_sync)
+        {
+            while (_queue.Count == 0)
+            {
+                if (_stopping)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_sync);
+            }
+
+            var batch = new List<SqliteWrite>(Math.Min(_queue.Count, MaxBatchEntries));
+            long bytes = 0;
+            while (_queue.TryPeek(out var next) && batch.Count < MaxBatchEntries && (batch.Count == 0 || bytes + next.Data.Length <= MaxBatchBytes))
+            {
+                _queue.Dequeue();
+                bytes += next.Data.Length;
+                batch.Add(next);
+                if (_lastQueued.TryGetValue(next.Name, out var last) && ReferenceEquals(last, next))
+                {
+                    _lastQueued.Remove(next.Name);
+                }
+            }
+
+            return batch;
+        }
+    }
+
+    private void Commit(List<SqliteWrite> batch)
+    {
+        bool[] results;
+        try
+        {
+            results = Execute(batch);
+        }
+        catch (Exception e)
+        {
+            if (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(e);
+                return;
+            }
+
+            foreach (var write in batch)
+            {
+                try
+                {
+                    write.Done.TrySetResult(Execute([write])[0]);
+                }
+                catch (Exception single)
+                {
+                    write.Done.TrySetException(single);
+                }
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    private bool[] Execute(List<SqliteWrite> writes)
+    {
+        var connection = _connection ??= open();
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            TransactionStarted?.Invoke(writes.Count);
+            var results = new bool[writes.Count];
+            var updatedAt = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            for (var i = 0; i < writes.Count; i++)
+            {
+                results[i] = Apply(connection, transaction, writes[i], updatedAt);
+            }
+
+            transaction.Commit();
+            return results;
+        }
+        catch
+        {
+            // The connection may be unusable after an I/O error; the next attempt opens a fresh one.
+            _connection = null;
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static bool Apply(SqliteConnection connection, SqliteTransaction transaction, SqliteWrite write, long updatedAt)
+    {
+        switch (write.Kind)
+        {
+            case SqliteWriteKind.Store:
+                Upsert(connection, transaction, write.Name, write.Data, updatedAt);
+                return true;
+            case SqliteWriteKind.Merge:
+                var existing = Select(connection, transaction, write.Name);
+                var merged = existing is null ? write.Data : YUpdates.MergeUpdates([existing, write.Data]);
+                Upsert(connection, transaction, write.Name, merged, updatedAt);
+                return true;
+            default:
+                using (var delete = connection.CreateCommand())
+                {
+                    delete.Transaction = transaction;
+                    delete.CommandText = "DELETE FROM documents WHERE name = $name";
+                    delete.Parameters.AddWithValue("$name", write.Name);
+                    return delete.ExecuteNonQuery() > 0;
+                }
+        }
+    }
+
+    private static byte[]? Select(SqliteConnection connection, SqliteTransaction transaction, string documentName)
+    {
+        using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = SqliteDocumentStore.SelectStateSql;
+        select.Parameters.AddWithValue("$name", documentName);
+        using var reader = select.ExecuteReader();
+        return reader.Read() ? SqliteDocumentStore.ReadState(documentName, reader) : null;
+    }
+
+    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, string documentName, byte[] state, long updatedAt)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO documents (name, data, updated_at, checksum) VALUES ($name, $data, $updatedAt, $checksum)
+            ON CONFLICT(name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, checksum = excluded.checksum
+            """;
+        command.Parameters.AddWithValue("$name", documentName);
+        command.Parameters.Add("$data", SqliteType.Blob).Value = state;
+        command.Parameters.AddWithValue("$updatedAt", updatedAt);
+        command.Parameters.Add("$checksum", SqliteType.Blob).Value = SHA256.HashData(state);
+        command.ExecuteNonQuery();
+    }
+}
