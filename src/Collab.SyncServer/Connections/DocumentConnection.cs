@@ -17,7 +17,7 @@ public abstract partial class DocumentConnection : ICollabConnection
     private readonly Queue<byte[]> _inbound = new();
     private readonly Queue<long> _acks = new();
     private bool _draining;
-    private readonly TaskCompletionSource _closedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _closedSignal;
     private TaskCompletionSource? _capacity;
     private int _closing;
     private bool _skipQueued;
@@ -31,8 +31,9 @@ public abstract partial class DocumentConnection : ICollabConnection
         Session = session;
         Document = document;
         Services = session.Services;
-        DocumentName = payload.DocumentName;
-        Address = address;
+        // the document's own name instance: thousands of connections need no copies of it
+        DocumentName = document.Name == payload.DocumentName ? document.Name : payload.DocumentName;
+        Address = address == DocumentName ? DocumentName : address;
         Config = payload.ConnectionConfig;
         Context = payload.Context;
         RequestHeaders = payload.RequestHeaders;
@@ -79,7 +80,11 @@ public abstract partial class DocumentConnection : ICollabConnection
     public bool IsClosed => Volatile.Read(ref _closing) != 0;
 
     /// <summary>Completes when the close sequence (onDisconnect, store/unload decision) finished.</summary>
-    public Task Closed => _closedSignal.Task;
+    public Task Closed => ClosedSignal.Task;
+
+    /// <summary>Created on first use: most connections live long and nobody waits for their close until it begins.</summary>
+    private TaskCompletionSource ClosedSignal =>
+        LazyInitializer.EnsureInitialized(ref _closedSignal, static () => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     internal abstract byte[] EncodeUpdate(byte[] update);
 
@@ -295,7 +300,7 @@ public abstract partial class DocumentConnection : ICollabConnection
         }
         finally
         {
-            _closedSignal.TrySetResult();
+            ClosedSignal.TrySetResult();
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     private readonly record struct Outgoing(byte Opcode, byte[] Payload);
 
     private readonly Lock _lock = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _completion;
     private Queue<Outgoing>? _queue;
     private long _queuedBytes;
     private bool _sending;
@@ -29,7 +29,11 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     private bool _discard;
 
     /// <summary>Ends when the queue was written and the close frame sent (or the socket failed).</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion => CompletionSource.Task;
+
+    /// <summary>Created on first use (closing): an open socket does not carry it.</summary>
+    private TaskCompletionSource CompletionSource =>
+        LazyInitializer.EnsureInitialized(ref _completion, static () => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>Queues (or writes) a binary message; false when the socket is closing or overflowed.</summary>
     public bool TrySend(byte[] message) => Enqueue(new Outgoing(FrameSocket.OpBinary, message));
@@ -108,7 +112,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
         if (await Task.WhenAny(Completion, Task.Delay(timeout)).ConfigureAwait(false) != Completion)
         {
             socket.Abort();
-            _completion.TrySetResult();
+            CompletionSource.TrySetResult();
         }
     }
 
@@ -235,7 +239,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
         }
 
         // the transport is closed by the session once the peer answered (or did not in time)
-        _completion.TrySetResult();
+        CompletionSource.TrySetResult();
     }
 
     private void Fail()

@@ -92,42 +92,17 @@ internal abstract class SocketSession
     }
 
     /// <summary>Runs the socket until it closes, then closes every document connection.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <remarks>The receive loop is part of this method (not a method of its own) so that an idle socket keeps one state machine less.</remarks>
+    /// <remarks>No cancellation registration: when the connection goes (client gone, server aborting it) the pending read ends.</remarks>
+    public async Task RunAsync()
     {
         // one timer for all sockets checks the timeouts (SessionTracker), none per socket
         Services.Sessions.Add(this);
         SyncServerTelemetry.Sockets.Add(1);
-        try
-        {
-            await OnOpenAsync().ConfigureAwait(false);
-            await ReceiveLoopAsync(stopping).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // the peer vanished or the server stops
-        }
-        finally
-        {
-            await OnSocketClosedAsync().ConfigureAwait(false);
-            // answer the peer's close (or say goodbye); the transport closes when the session returns
-            Sender.Close(CloseCodes.Normal, "", discardQueued: false);
-            if (await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false) != Sender.Completion)
-            {
-                _socket.Abort();
-            }
-
-            Services.Sessions.Remove(this);
-            SyncServerTelemetry.Sockets.Add(-1);
-            Services.Logger.SocketClosed(SocketId);
-        }
-    }
-
-    private async Task ReceiveLoopAsync(CancellationToken stopping)
-    {
-        using var abort = stopping.UnsafeRegister(static s => ((FrameSocket)s!).Abort(), _socket);
         var handled = 0;
         try
         {
+            await OnOpenAsync().ConfigureAwait(false);
             // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
             while (true)
             {
@@ -195,9 +170,24 @@ internal abstract class SocketSession
                 }
             }
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // the peer vanished or the server stops
+        }
         finally
         {
             BroadcastTurn.FlushDeferred();
+            await OnSocketClosedAsync().ConfigureAwait(false);
+            // answer the peer's close (or say goodbye); the transport closes when the session returns
+            Sender.Close(CloseCodes.Normal, "", discardQueued: false);
+            if (await Task.WhenAny(Sender.Completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false) != Sender.Completion)
+            {
+                _socket.Abort();
+            }
+
+            Services.Sessions.Remove(this);
+            SyncServerTelemetry.Sockets.Add(-1);
+            Services.Logger.SocketClosed(SocketId);
         }
     }
 

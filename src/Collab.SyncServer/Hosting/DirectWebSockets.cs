@@ -1,9 +1,7 @@
-using System.Net;
 using Collab.SyncServer.Connections;
 using Collab.SyncServer.Connections.WebSockets;
 using Collab.SyncServer.Hooks;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -23,46 +21,75 @@ internal sealed class DirectWebSockets(ConnectionServices services)
 {
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly IServiceScopeFactory _scopes = services.Services.GetRequiredService<IServiceScopeFactory>();
+
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var input = connection.Transport.Input;
-        HttpRequestFeature? request = null;
-        long headLength = 0;
-        using (var timeout = new CancellationTokenSource(HeadTimeout))
-        using (timeout.Token.UnsafeRegister(static s => ((PipeReaderHolder)s!).Reader.CancelPendingRead(), new PipeReaderHolder(input)))
-        {
-            while (true)
-            {
-                var result = await input.ReadAsync().ConfigureAwait(false);
-                var status = result.IsCanceled
-                    ? WebSocketHandshake.ParseStatus.Other
-                    : WebSocketHandshake.TryParse(result.Buffer, out request, out headLength);
-                if (status == WebSocketHandshake.ParseStatus.NeedMore && !result.IsCompleted)
-                {
-                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                    continue;
-                }
-
-                if (status == WebSocketHandshake.ParseStatus.Upgrade && Route(request!.Path) is { } route)
-                {
-                    input.AdvanceTo(result.Buffer.GetPosition(headLength));
-                    break;
-                }
-
-                // not ours: Kestrel's HTTP stack reads the same bytes again
-                input.AdvanceTo(result.Buffer.Start);
-                request = null;
-                break;
-            }
-        }
-
-        if (request is null)
+        // the handshake runs in methods that complete before the session starts: an idle socket keeps only this
+        // frame, the session's and the pending read's
+        if (await ReadUpgradeAsync(connection).ConfigureAwait(false) is not { } request)
         {
             await next(connection).ConfigureAwait(false);
             return;
         }
 
-        await RunAsync(connection, request).ConfigureAwait(false);
+        var features = new DirectHttpFeatures(connection, _scopes, request.Path, request.QueryString, request.RawTarget, request.Headers).WithAddresses();
+        await using (features.ConfigureAwait(false))
+        {
+            if (await AcceptAsync(connection, features).ConfigureAwait(false) is { } session)
+            {
+                await session.RunAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The upgrade request when the connection starts with one for the sync paths; null (nothing consumed) otherwise.</summary>
+    private async Task<UpgradeRequest?> ReadUpgradeAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        using var timeout = new CancellationTokenSource(HeadTimeout);
+        using var cancel = timeout.Token.UnsafeRegister(static s => ((System.IO.Pipelines.PipeReader)s!).CancelPendingRead(), input);
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var request = default(UpgradeRequest);
+            long headLength = 0;
+            var status = result.IsCanceled
+                ? WebSocketHandshake.ParseStatus.Other
+                : WebSocketHandshake.TryParse(result.Buffer, out request, out headLength);
+            if (status == WebSocketHandshake.ParseStatus.NeedMore && !result.IsCompleted)
+            {
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                continue;
+            }
+
+            if (status == WebSocketHandshake.ParseStatus.Upgrade && Route(request.Path) is not null)
+            {
+                input.AdvanceTo(result.Buffer.GetPosition(headLength));
+                return request;
+            }
+
+            // not ours: Kestrel's HTTP stack reads the same bytes again
+            input.AdvanceTo(result.Buffer.Start);
+            return null;
+        }
+    }
+
+    /// <summary>onUpgrade, then the 101 answer and the session; null after a refusal (answered here).</summary>
+    private async Task<SocketSession?> AcceptAsync(ConnectionContext connection, DirectHttpFeatures features)
+    {
+        var (kind, document) = Route(features.Path)!.Value;
+        var http = new DefaultHttpContext(features);
+        var output = connection.Transport.Output;
+        if (!await SyncServerEndpoints.UpgradeAllowedAsync(http, services, kind).ConfigureAwait(false))
+        {
+            await output.WriteAsync(WebSocketHandshake.Refusal(features.StatusCode)).ConfigureAwait(false);
+            return null;
+        }
+
+        await output.WriteAsync(WebSocketHandshake.SwitchingProtocols(features.Headers.SecWebSocketKey[0]!)).ConfigureAwait(false);
+        var socket = new FrameSocket(connection.Transport.Input, output, connection.Abort, services.Options.MaxMessageBytes);
+        return SyncServerEndpoints.CreateSession(socket, http, services, kind, document);
     }
 
     private (ConnectionKind Kind, string? Document)? Route(string path)
@@ -82,41 +109,6 @@ internal sealed class DirectWebSockets(ConnectionServices services)
 
         return null;
     }
-
-    private async Task RunAsync(ConnectionContext connection, HttpRequestFeature request)
-    {
-        var (kind, document) = Route(request.Path)!.Value;
-        var features = new FeatureCollection();
-        features.Set<IHttpRequestFeature>(request);
-        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
-        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
-        features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
-        {
-            ConnectionId = connection.ConnectionId,
-            RemoteIpAddress = (connection.RemoteEndPoint as IPEndPoint)?.Address,
-            RemotePort = (connection.RemoteEndPoint as IPEndPoint)?.Port ?? 0,
-            LocalIpAddress = (connection.LocalEndPoint as IPEndPoint)?.Address,
-            LocalPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0,
-        });
-        features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = connection.ConnectionClosed });
-        var http = new DefaultHttpContext(features);
-        await using var requestServices = new RequestServicesFeature(http, services.Services.GetRequiredService<IServiceScopeFactory>());
-        features.Set<IServiceProvidersFeature>(requestServices);
-
-        var output = connection.Transport.Output;
-        if (!await SyncServerEndpoints.UpgradeAllowedAsync(http, services, kind).ConfigureAwait(false))
-        {
-            await output.WriteAsync(WebSocketHandshake.Refusal(http.Response.StatusCode)).ConfigureAwait(false);
-            return;
-        }
-
-        await output.WriteAsync(WebSocketHandshake.SwitchingProtocols(request.Headers.SecWebSocketKey[0]!)).ConfigureAwait(false);
-        var socket = new FrameSocket(connection.Transport.Input, output, connection.Abort, services.Options.MaxMessageBytes);
-        await SyncServerEndpoints.RunSessionAsync(socket, http, services, kind, document).ConfigureAwait(false);
-    }
-
-    /// <summary>Boxes the reader for the timeout callback.</summary>
-    private sealed record PipeReaderHolder(System.IO.Pipelines.PipeReader Reader);
 }
 
 /// <summary>Puts <see cref="DirectWebSockets"/> in front of every Kestrel endpoint (when enabled).</summary>

@@ -28,7 +28,7 @@ internal static class SyncServerEndpoints
 
         if (await AcceptAsync(http, services).ConfigureAwait(false) is { } socket)
         {
-            await RunSessionAsync(socket, http, services, ConnectionKind.Hocuspocus, null).ConfigureAwait(false);
+            await CreateSession(socket, http, services, ConnectionKind.Hocuspocus, null).RunAsync().ConfigureAwait(false);
         }
     }
 
@@ -48,18 +48,18 @@ internal static class SyncServerEndpoints
 
         if (await AcceptAsync(http, services).ConfigureAwait(false) is { } socket)
         {
-            await RunSessionAsync(socket, http, services, ConnectionKind.YWebsocket, document).ConfigureAwait(false);
+            await CreateSession(socket, http, services, ConnectionKind.YWebsocket, document).RunAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Runs a Hocuspocus or y-websocket session on an accepted socket until it closes (both accept paths end here).</summary>
-    internal static async Task RunSessionAsync(FrameSocket socket, HttpContext http, ConnectionServices services, ConnectionKind kind, string? document)
+    /// <summary>A Hocuspocus or y-websocket session on an accepted socket (both accept paths end here).</summary>
+    internal static SocketSession CreateSession(FrameSocket socket, HttpContext http, ConnectionServices services, ConnectionKind kind, string? document)
     {
         SocketSession session = kind == ConnectionKind.YWebsocket
             ? new YWebsocketSession(socket, http, services, document!)
             : new HocuspocusSession(socket, http, services);
         services.Logger.SocketOpened(session.SocketId, kind == ConnectionKind.YWebsocket ? "y-websocket" : "hocuspocus");
-        await session.RunAsync(http.RequestAborted).ConfigureAwait(false);
+        return session;
     }
 
     /// <summary>

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
 namespace Collab.SyncServer.Connections.WebSockets;
+
+/// <summary>A parsed upgrade request: path, query string (with its '?'), request target, headers.</summary>
+internal readonly record struct UpgradeRequest(string Path, string QueryString, string RawTarget, IHeaderDictionary Headers);
 
 /// <summary>The RFC 6455 opening handshake: validation of the client's request and the server's answer.</summary>
 internal static class WebSocketHandshake
@@ -72,9 +74,9 @@ internal static class WebSocketHandshake
     /// a body, duplicate or missing upgrade headers) is <see cref="ParseStatus.Other"/>, so that the usual pipeline
     /// (with its own validation and error answers) sees it.
     /// </summary>
-    public static ParseStatus TryParse(ReadOnlySequence<byte> buffer, out HttpRequestFeature request, out long headLength)
+    public static ParseStatus TryParse(ReadOnlySequence<byte> buffer, out UpgradeRequest request, out long headLength)
     {
-        request = null!;
+        request = default;
         headLength = 0;
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
@@ -133,8 +135,13 @@ internal static class WebSocketHandshake
                 return ParseStatus.Other;
             }
 
-            var name = line[..colon];
+            var name = Intern(line[..colon]);
             var value = line[(colon + 1)..].Trim(' ', '\t');
+            if (SharedValueHeaders.Contains(name))
+            {
+                value = Intern(value);
+            }
+
             headers[name] = StringValues.Concat(headers[name], value);
         }
 
@@ -146,19 +153,43 @@ internal static class WebSocketHandshake
             return ParseStatus.Other;
         }
 
-        request = new HttpRequestFeature
-        {
-            Protocol = "HTTP/1.1",
-            Scheme = "http",
-            Method = "GET",
-            PathBase = "",
-            Path = path,
-            QueryString = question < 0 ? "" : target[question..],
-            RawTarget = target,
-            Headers = headers,
-        };
+        request = new UpgradeRequest(Intern(path), question < 0 ? "" : target[question..], question < 0 ? Intern(target) : target, headers);
         return ParseStatus.Upgrade;
     }
+
+    /// <summary>
+    /// The same string instance for header names and short values that thousands of sockets repeat (Host, Upgrade,
+    /// websocket, 13, the path), so that an idle socket does not keep its own copies. Bounded, so that clients cannot
+    /// grow it without limit.
+    /// </summary>
+    private static string Intern(string value)
+    {
+        if (value.Length > 64)
+        {
+            return value;
+        }
+
+        if (Interned.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        if (Interned.Count < 1024)
+        {
+            Interned.TryAdd(value, value);
+        }
+
+        return value;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Interned = new(StringComparer.Ordinal);
+
+    /// <summary>Headers whose values repeat across clients (never keys, tokens or cookies).</summary>
+    private static readonly HashSet<string> SharedValueHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Origin", "User-Agent",
+        "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma",
+    };
 
     private static bool StartsLikeGet(ReadOnlySequence<byte> buffer)
     {
