@@ -15,7 +15,7 @@ internal static class SyncServerEndpoints
     public static async Task HandleHocuspocusAsync(HttpContext http)
     {
         var services = http.RequestServices.GetRequiredService<ConnectionServices>();
-        if (!http.WebSockets.IsWebSocketRequest)
+        if (!WantsWebSocket(http))
         {
             await AnswerRequestAsync(http, services).ConfigureAwait(false);
             return;
@@ -35,7 +35,7 @@ internal static class SyncServerEndpoints
     public static async Task HandleYWebsocketAsync(HttpContext http, string document)
     {
         var services = http.RequestServices.GetRequiredService<ConnectionServices>();
-        if (!http.WebSockets.IsWebSocketRequest)
+        if (!WantsWebSocket(http))
         {
             await AnswerRequestAsync(http, services).ConfigureAwait(false);
             return;
@@ -51,6 +51,15 @@ internal static class SyncServerEndpoints
             await CreateSession(socket, http, services, ConnectionKind.YWebsocket, document).RunAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A valid WebSocket request, or an HTTP/1.1 upgrade to "websocket" whose key or version is wrong: like the
+    /// <c>ws</c> server behind Hocuspocus, the latter is answered with a 400 by <see cref="AcceptAsync"/>, not with
+    /// the plain-request text (IsWebSocketRequest is false for it).
+    /// </summary>
+    private static bool WantsWebSocket(HttpContext http) =>
+        http.WebSockets.IsWebSocketRequest
+        || (http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } && WebSocketHandshake.HasToken(http.Request.Headers.Upgrade, "websocket"));
 
     /// <summary>A Hocuspocus or y-websocket session on an accepted socket (both accept paths end here).</summary>
     internal static SocketSession CreateSession(FrameSocket socket, HttpContext http, ConnectionServices services, ConnectionKind kind, string? document)
