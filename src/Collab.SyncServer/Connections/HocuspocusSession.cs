@@ -85,7 +85,8 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
         {
             var (_, token, version) = message.ReadAuth();
             pending.AuthInProgress = true;
-            _ = AuthenticateAsync(pending, message.DocumentName, token, version);
+            // on the thread pool: hooks and the document load may block (SQLite), the receive loop must not
+            _ = Task.Run(() => AuthenticateAsync(pending, message.DocumentName, token, version));
             return;
         }
 

@@ -17,7 +17,10 @@ internal sealed class YWebsocketSession(FrameSocket socket, HttpContext http, Co
     private readonly TaskCompletionSource<DocumentConnection?> _connection = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DocumentConnection? _established;
 
-    protected override async Task OnOpenAsync()
+    /// <summary>Authenticates and loads on the thread pool: hooks and the document load may block (SQLite), the socket's I/O thread must not.</summary>
+    protected override Task OnOpenAsync() => Task.Run(OpenAsync);
+
+    private async Task OpenAsync()
     {
         var config = new ConnectionConfig();
         var context = new Dictionary<string, object?>();

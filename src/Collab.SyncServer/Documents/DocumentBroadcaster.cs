@@ -13,7 +13,7 @@ namespace Collab.SyncServer.Documents;
 /// Lock order: callers (document lock, awareness lock) take only <c>_pending</c>; a flush takes <c>_send</c>,
 /// then <c>_pending</c> briefly, then the awareness lock to encode, never the other way round.
 /// </remarks>
-internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time, ILogger logger)
+internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time, BroadcastFlusher flusher, ILogger logger)
 {
     private readonly Lock _pending = new();
     private readonly Lock _send = new();
@@ -167,12 +167,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
         else
         {
-            ITimer? timer = null;
-            timer = time.CreateTimer(_ =>
-            {
-                timer?.Dispose();
-                FlushLogged();
-            }, null, delay, Timeout.InfiniteTimeSpan);
+            flusher.Schedule(this);
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class ServerDocument : ICollabDocument
         Awareness.SetLocalState(null);
         _hooks = hooks;
         _services = services;
-        Broadcaster = new DocumentBroadcaster(this, serverOptions, time, logger);
+        Broadcaster = new DocumentBroadcaster(this, serverOptions, time, services.GetRequiredService<BroadcastFlusher>(), logger);
         Store = storeFactory(this);
         Doc.Update += OnDocumentUpdate;
         Awareness.Update += OnAwarenessUpdate;

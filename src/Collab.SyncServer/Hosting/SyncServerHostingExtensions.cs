@@ -22,6 +22,13 @@ public static class SyncServerHostingExtensions
         }
 
         var services = builder.Services;
+        if (builder.Configuration.GetSection(SyncServerOptions.SectionName).GetValue(nameof(SyncServerOptions.InlineIo), defaultValue: true))
+        {
+            // read once by System.Net.Sockets when the process creates its first socket (Kestrel binds later)
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+            services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         services.AddOptions<SyncServerOptions>()
             .Bind(builder.Configuration.GetSection(SyncServerOptions.SectionName))
             .ValidateDataAnnotations()
@@ -32,6 +39,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton<DocumentRegistry>();
         services.TryAddSingleton<ISyncDurability, StoreSyncDurability>();
         services.TryAddSingleton<SessionTracker>();
+        services.TryAddSingleton<BroadcastFlusher>();
         services.TryAddSingleton<ConnectionServices>();
         services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
         services.AddHostedService<SyncServerLifetime>();

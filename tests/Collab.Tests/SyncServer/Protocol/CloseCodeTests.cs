@@ -171,7 +171,8 @@ public sealed class CloseCodeTests
     [Fact]
     public async Task ASlowReaderIsDisconnectedWithoutHoldingBackOthers()
     {
-        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["MaxSendQueueMessages"] = "50" });
+        // one broadcast per update (no batching window), so that the stalled client's queue fills up by message count
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["MaxSendQueueMessages"] = "50", ["FlushDelay"] = "00:00:00" });
         await using var writer = await host.ConnectAsync();
         await using var reader = await host.ConnectAsync();
         await writer.JoinAsync("doc");
