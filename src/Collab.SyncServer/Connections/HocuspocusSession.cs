@@ -8,7 +8,9 @@ namespace Collab.SyncServer.Connections;
 /// A multiplexed Hocuspocus socket: routes frames by address to established document connections, queues the
 /// frames of addresses that are not authenticated yet (within the pre-auth limits, §7.2.3) and authenticates each
 /// address on its Auth message (§7.2.4). Routing and the queue-to-connection switch share one lock, so a new frame
-/// never overtakes queued ones.
+/// never overtakes queued ones. A provider's CLOSE unroutes its connection at once (§5.4.8): later frames for that
+/// address belong to a new provider, whose authentication waits until the old connection has finished closing (its
+/// CLOSE echo and onDisconnect come first).
 /// </summary>
 internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext http, ConnectionServices services)
     : SocketSession(socket, http, services)
@@ -25,6 +27,7 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocumentConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DocumentConnection> _closing = new(StringComparer.Ordinal);
     private int _queuedBytes;
     private int _queuedMessages;
     private bool _closed;
@@ -58,6 +61,13 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
                 QueueOrAuthenticateLocked(message);
                 return default;
             }
+
+            if (message.Type == MessageType.Close)
+            {
+                // the provider detached: its connection processes what came before the CLOSE, then closes
+                _connections.Remove(target.Address);
+                _closing[target.Address] = target;
+            }
         }
 
         return target.EnqueueAsync(frame);
@@ -85,7 +95,8 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
         {
             var (_, token, version) = message.ReadAuth();
             pending.AuthInProgress = true;
-            _ = AuthenticateAsync(pending, message.DocumentName, token, version);
+            var previous = _closing.TryGetValue(message.Address, out var closing) ? closing.Closed : Task.CompletedTask;
+            _ = AuthenticateAsync(pending, message.DocumentName, token, version, previous);
             return;
         }
 
@@ -119,6 +130,11 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
             if (_connections.TryGetValue(connection.Address, out var current) && current == connection)
             {
                 _connections.Remove(connection.Address);
+            }
+
+            if (_closing.TryGetValue(connection.Address, out var closing) && closing == connection)
+            {
+                _closing.Remove(connection.Address);
             }
         }
     }
