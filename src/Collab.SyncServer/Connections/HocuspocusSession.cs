@@ -32,6 +32,19 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
     private int _queuedMessages;
     private bool _closed;
 
+    protected override Task OnOpenAsync()
+    {
+        // The authentications of a socket's documents run concurrently and each reads the upgrade request's headers and
+        // query. HttpContext is not thread-safe: the first read after the upgrade creates and caches request features
+        // (and bumps the feature collection's revision), which two threads must not do at once. Read them here, on the
+        // request's own thread, before any frame is received.
+        _ = Http.Request.Headers;
+        _ = Http.Request.Query;
+        _ = Http.Request.Cookies;
+        _ = Http.Connection.RemoteIpAddress;
+        return Task.CompletedTask;
+    }
+
     protected override ValueTask OnFrameAsync(byte[] frame)
     {
         if (InboundMessage.IsPong(frame))
