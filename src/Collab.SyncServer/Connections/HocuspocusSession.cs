@@ -164,6 +164,21 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
         }
     }
 
+    /// <summary>
+    /// Sends every document connection an in-band CLOSE with <paramref name="reason"/> (what the reference's
+    /// closeConnections() does at shutdown, §7.3); the connections themselves close with the socket.
+    /// </summary>
+    public void SendCloseToAll(string reason)
+    {
+        lock (_gate)
+        {
+            foreach (var address in _connections.Keys)
+            {
+                Send(OutboundMessages.Close(address, reason));
+            }
+        }
+    }
+
     protected override async Task OnSocketClosedAsync()
     {
         List<DocumentConnection> connections;
