@@ -36,12 +36,16 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
     {
         // The authentications of a socket's documents run concurrently and each reads the upgrade request's headers and
         // query. HttpContext is not thread-safe: the first read after the upgrade creates and caches request features
-        // (and bumps the feature collection's revision), which two threads must not do at once. Read them here, on the
-        // request's own thread, before any frame is received.
+        // (and bumps the feature collection's revision, which flushes every cached feature), and two threads doing that
+        // at once made DefaultHttpRequest.Query throw a NullReferenceException (the document was then denied with
+        // "permission-denied"). Read them, and what hooks commonly read, here on the request's own thread before any
+        // frame is received, so that later reads only hit the caches.
         _ = Http.Request.Headers;
         _ = Http.Request.Query;
         _ = Http.Request.Cookies;
         _ = Http.Connection.RemoteIpAddress;
+        _ = Http.Items;
+        _ = Http.User;
         return Task.CompletedTask;
     }
 

@@ -30,6 +30,8 @@ internal sealed class LoopbackApp(WebApplication app, TestLog log) : IAsyncDispo
             ApplicationName = "collab-tests",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // the application name is no assembly: without this the host logs a failed hosting-startup load on every start
+        builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         var log = new TestLog();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);
