@@ -28,14 +28,15 @@ internal sealed class LoopbackApp(WebApplication app, TestLog log) : IAsyncDispo
         {
             EnvironmentName = Environments.Production,
             ApplicationName = "collab-tests",
+            // the application name is no assembly: without this the host logs a failed hosting-startup load on every start
+            Args = [$"--{WebHostDefaults.PreventHostingStartupKey}=true"],
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        // the application name is no assembly: without this the host logs a failed hosting-startup load on every start
-        builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         var log = new TestLog();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddFilter("Collab", LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
