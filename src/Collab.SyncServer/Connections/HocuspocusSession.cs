@@ -46,11 +46,13 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
         _ = Http.Connection.RemoteIpAddress;
         _ = Http.Items;
         _ = Http.User;
+        StartPing();
         return Task.CompletedTask;
     }
 
     protected override ValueTask OnFrameAsync(byte[] frame)
     {
+        NoteInbound();
         if (InboundMessage.IsPong(frame))
         {
             return default;
@@ -111,6 +113,7 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
         if (message.Type == MessageType.Auth && !pending.AuthInProgress)
         {
             var (_, token, version) = message.ReadAuth();
+            NoteProviderVersion(version);
             pending.AuthInProgress = true;
             var previous = _closing.TryGetValue(message.Address, out var closing) ? closing.Closed : Task.CompletedTask;
             _ = AuthenticateAsync(pending, message.DocumentName, token, version, previous);
@@ -185,6 +188,7 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
 
     protected override async Task OnSocketClosedAsync()
     {
+        await StopPingAsync().ConfigureAwait(false);
         List<DocumentConnection> connections;
         lock (_gate)
         {
