@@ -35,17 +35,24 @@ internal sealed partial class HocuspocusSession(WebSocket socket, HttpContext ht
     protected override Task OnOpenAsync()
     {
         // The authentications of a socket's documents run concurrently and each reads the upgrade request's headers and
-        // query. HttpContext is not thread-safe: the first read after the upgrade creates and caches request features
-        // (and bumps the feature collection's revision, which flushes every cached feature), and two threads doing that
-        // at once made DefaultHttpRequest.Query throw a NullReferenceException (the document was then denied with
-        // "permission-denied"). Read them, and what hooks commonly read, here on the request's own thread before any
-        // frame is received, so that later reads only hit the caches.
-        _ = Http.Request.Headers;
-        _ = Http.Request.Query;
-        _ = Http.Request.Cookies;
-        _ = Http.Connection.RemoteIpAddress;
-        _ = Http.Items;
-        _ = Http.User;
+        // query. HttpContext is not thread-safe: a feature made on first use (query, cookies, items, user) is added to
+        // the feature collection, which bumps its revision, and the next read through any wrapper (Request, Connection,
+        // the context itself) then flushes that wrapper's cached features. Two threads doing that at once made
+        // DefaultHttpRequest.Query/Headers throw a NullReferenceException (the document was denied with
+        // "permission-denied"). So here, on the request's own thread and before any frame is received: the first pass
+        // creates the features, the second brings every wrapper's cache up to the final revision; later reads of these
+        // only hit the caches.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            _ = Http.Request.Headers;
+            _ = Http.Request.Query;
+            _ = Http.Request.Cookies;
+            _ = Http.Connection.RemoteIpAddress;
+            _ = Http.Items;
+            _ = Http.User;
+            _ = Http.RequestServices;
+        }
+
         StartPing();
         return Task.CompletedTask;
     }
