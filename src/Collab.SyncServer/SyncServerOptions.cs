@@ -132,6 +132,13 @@ public sealed class SyncServerOptions
     /// <summary>Answer a client's QueryAwareness with all states (the reference does not answer).</summary>
     public bool AnswerQueryAwareness { get; set; } = true;
 
+    /// <summary>
+    /// Send the single-byte Ping (protocol.md §5.4.10) to a Hocuspocus socket that received nothing for this long, when
+    /// its providers declared version 4 or later in their Auth messages (never to older providers or y-websocket
+    /// clients); zero (the default, like the reference) turns it off.
+    /// </summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.Zero;
+
     /// <summary>How long shutdown waits for pending stores.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 }

@@ -142,10 +142,18 @@ public static class CollabApiEndpoints
             return await store.LoadAsync(name);
         }
 
-        // No store in this process (e.g. a separate persistence worker): load through the hooks, like a client would.
-        await using var direct = await server.OpenDirectConnectionAsync(name, new Dictionary<string, object?> { ["source"] = "api" });
-        var state = direct.Read(doc => doc.EncodeStateAsUpdate());
-        return state.Length <= 2 ? null : state;
+        // No store in this process (e.g. persistence through other hooks, or none): load through the hooks, like a client
+        // would, and close again without storing, so a read never stores or keeps a document (an empty one is "not found")
+        var direct = await server.OpenDirectConnectionAsync(name, new Dictionary<string, object?> { ["source"] = "api" });
+        try
+        {
+            var state = direct.Read(doc => doc.EncodeStateAsUpdate());
+            return state.Length <= 2 ? null : state;
+        }
+        finally
+        {
+            await direct.CloseWithoutStoringAsync();
+        }
     }
 
     private static bool IsValidUpdate(byte[] update)

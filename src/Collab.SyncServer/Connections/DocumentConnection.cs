@@ -279,12 +279,14 @@ public abstract partial class DocumentConnection : ICollabConnection
             var (code, reason, notify) = _close;
             var remaining = Document.Detach(this);
             SyncServerTelemetry.Connections.Add(-1);
-            Session.Forget(this);
-            Services.Logger.ConnectionClosed(DocumentName, SocketId, code, reason);
             if (notify)
             {
+                // before the session forgets the address, so the CLOSE precedes anything a new connection on it sends
                 NotifyClosed(code, reason);
             }
+
+            Session.Forget(this);
+            Services.Logger.ConnectionClosed(DocumentName, SocketId, code, reason);
 
             await Services.Hooks.RunLoggedAsync("onDisconnect", new OnDisconnectPayload
             {

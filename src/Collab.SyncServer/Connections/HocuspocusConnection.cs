@@ -63,8 +63,9 @@ internal sealed class HocuspocusConnection(SocketSession session, ServerDocument
                 // since 4.1.1 clients may not broadcast to everybody
                 throw new CollabRejectException(CloseCodes.ResetConnection, "Reset Connection");
             case MessageType.Close:
-                // the provider detached: close quietly; the frames after it are dropped
-                _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: false, drain: false);
+                // the provider detached (§5.4.8): close with 1000 "provider_initiated" and, like the reference, answer with
+                // a CLOSE carrying that reason; the session no longer routes frames here
+                _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: true, drain: false);
                 break;
             default:
                 Services.Logger.UnknownMessage(message.RawType, DocumentName);

@@ -8,9 +8,11 @@ namespace Collab.SyncServer.Connections;
 
 internal sealed partial class HocuspocusSession
 {
-    private async Task AuthenticateAsync(Pending pending, string documentName, string token, string? version)
+    private async Task AuthenticateAsync(Pending pending, string documentName, string token, string? version, Task previous)
     {
         await Task.Yield();
+        // a provider that re-attaches right after its CLOSE: the old connection's CLOSE echo and onDisconnect come first
+        await previous.ConfigureAwait(false);
         using var activity = SyncServerTelemetry.ActivitySource.StartActivity("authenticate");
         activity?.SetTag("collab.document", documentName);
         var config = new ConnectionConfig();

@@ -86,14 +86,17 @@ internal abstract class SocketSession
             Token = token,
         };
         await Services.Hooks.RunAsync("onAuthenticate", authenticate, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
+
         config.IsAuthenticated = true;
         MarkAuthenticated();
         return connect;
     }
 
     /// <summary>Runs the socket until it closes, then closes every document connection.</summary>
-    /// <remarks>The receive loop is part of this method (not a method of its own) so that an idle socket keeps one state machine less.</remarks>
-    /// <remarks>No cancellation registration: when the connection goes (client gone, server aborting it) the pending read ends.</remarks>
+    /// <remarks>
+    /// The receive loop is part of this method (not a method of its own) so that an idle socket keeps one state machine
+    /// less. No cancellation registration: when the connection goes (client gone, server aborting it) the pending read ends.
+    /// </remarks>
     public async Task RunAsync()
     {
         // one timer for all sockets checks the timeouts (SessionTracker), none per socket

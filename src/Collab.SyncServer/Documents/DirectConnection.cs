@@ -49,7 +49,16 @@ public sealed class DirectConnection : IAsyncDisposable
     /// Stores the document (now, or through the debounce when <paramref name="unloadImmediately"/> is false — even
     /// without changes, B9) and, when this was the last connection, runs onDisconnect and unloads it.
     /// </summary>
-    public async Task DisconnectAsync(bool unloadImmediately = true, CancellationToken cancellationToken = default)
+    public Task DisconnectAsync(bool unloadImmediately = true, CancellationToken cancellationToken = default) =>
+        CloseAsync(store: true, unloadImmediately, cancellationToken);
+
+    /// <summary>
+    /// Closes without the store of <see cref="DisconnectAsync"/>, for a read that did not change the document: when this
+    /// was the last connection, runs onDisconnect and unloads the document (unless others changed it meanwhile).
+    /// </summary>
+    internal Task CloseWithoutStoringAsync() => CloseAsync(store: false, unloadImmediately: true, CancellationToken.None);
+
+    private async Task CloseAsync(bool store, bool unloadImmediately, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -58,12 +67,13 @@ public sealed class DirectConnection : IAsyncDisposable
 
         var remaining = Document.DetachDirect();
         Telemetry.SyncServerTelemetry.Connections.Add(-1);
-        if (unloadImmediately)
+        // without store, changes others made meanwhile are stored by their own rules (and keep the document loaded)
+        if (store && unloadImmediately)
         {
             Document.Store.Schedule(TimeSpan.Zero);
             await Document.Store.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        else
+        else if (store)
         {
             Document.Store.Schedule(_registry.Options.Debounce);
         }

@@ -22,12 +22,12 @@ internal sealed class DirectHttpFeatures :
     IAsyncDisposable
 {
     private readonly ConnectionContext _connection;
+    private readonly Lock _lock = new();
     private readonly IServiceScopeFactory _scopes;
     private AsyncServiceScope? _scope;
     private Dictionary<Type, object>? _others;
     private IHeaderDictionary? _responseHeaders;
     private IQueryCollection? _query;
-    private int _revision;
 
     public DirectHttpFeatures(ConnectionContext connection, IServiceScopeFactory scopes, string path, string queryString, string rawTarget, IHeaderDictionary headers)
     {
@@ -44,21 +44,41 @@ internal sealed class DirectHttpFeatures :
 
     public bool IsReadOnly => false;
 
-    public int Revision => _revision;
+    /// <summary>
+    /// Constant: the wrappers of <see cref="DefaultHttpContext"/> then never flush their feature caches, which is what
+    /// made concurrent first reads of the request from several authentications of one socket throw. A feature added
+    /// later is still found by whoever asks for it first; replacing an existing one is not seen by wrappers that
+    /// already cached it (nothing in a sync session does that).
+    /// </summary>
+    public int Revision => 0;
 
     public object? this[Type key]
     {
-        get => IsOwn(key) ? this : _others?.GetValueOrDefault(key);
+        get
+        {
+            if (IsOwn(key))
+            {
+                return this;
+            }
+
+            lock (_lock)
+            {
+                return _others?.GetValueOrDefault(key);
+            }
+        }
+
         set
         {
-            _revision++;
-            if (value is null)
+            lock (_lock)
             {
-                _others?.Remove(key);
-            }
-            else
-            {
-                (_others ??= [])[key] = value;
+                if (value is null)
+                {
+                    _others?.Remove(key);
+                }
+                else
+                {
+                    (_others ??= [])[key] = value;
+                }
             }
         }
     }
@@ -69,18 +89,21 @@ internal sealed class DirectHttpFeatures :
 
     public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
     {
+        List<KeyValuePair<Type, object>> all;
+        lock (_lock)
+        {
+            all = [.. _others ?? []];
+        }
+
         foreach (var type in OwnFeatures)
         {
-            if (_others is null || !_others.ContainsKey(type))
+            if (!all.Exists(x => x.Key == type))
             {
-                yield return new KeyValuePair<Type, object>(type, this);
+                all.Add(new KeyValuePair<Type, object>(type, this));
             }
         }
 
-        foreach (var other in _others ?? [])
-        {
-            yield return other;
-        }
+        return all.GetEnumerator();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -91,7 +114,18 @@ internal sealed class DirectHttpFeatures :
         typeof(IHttpRequestLifetimeFeature), typeof(IServiceProvidersFeature), typeof(IQueryFeature),
     ];
 
-    private bool IsOwn(Type key) => Array.IndexOf(OwnFeatures, key) >= 0 && (_others is null || !_others.ContainsKey(key));
+    private bool IsOwn(Type key)
+    {
+        if (Array.IndexOf(OwnFeatures, key) < 0)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return _others is null || !_others.ContainsKey(key);
+        }
+    }
 
     // IHttpRequestFeature
 

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Collab.SyncServer.Hosting;
 
 /// <summary>
-/// Runs onConfigure and onListen at start, and on stop (SIGTERM) closes every socket, stores every document
+/// Runs onConfigure and onListen at start, and on stop (SIGTERM) sends every Hocuspocus document connection an in-band
+/// CLOSE and closes every socket (1001), stores every document
 /// (retrying failed stores until <see cref="SyncServerOptions.ShutdownTimeout"/>), unloads them and runs onDestroy.
 /// </summary>
 internal sealed class SyncServerLifetime(
@@ -39,8 +40,14 @@ internal sealed class SyncServerLifetime(
         logger.ShuttingDown(registry.Count, open.Count);
         foreach (var session in open)
         {
-            // providers reconnect (to another replica) after a close; their document connections close with the socket
-            session.Terminate(CloseCodes.GoingAway, "Server shutting down", null);
+            // like the reference's destroy(): every document connection first gets an in-band CLOSE "Reset Connection";
+            // then the socket closes with 1001 after what is queued, and providers reconnect (to another replica)
+            if (session is HocuspocusSession hocuspocus)
+            {
+                hocuspocus.SendCloseToAll("Reset Connection");
+            }
+
+            session.Terminate(CloseCodes.GoingAway, "Server shutting down", null, discardQueued: false);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

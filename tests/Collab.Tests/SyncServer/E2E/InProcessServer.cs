@@ -48,7 +48,7 @@ internal sealed class InProcessServer(LoopbackApp app, TemporaryFolder folder) :
 
     /// <summary>Runs a scenario program against this server and fails the test unless it passed.</summary>
     public async Task RunAsync(string script, CancellationToken cancellationToken, params string[] arguments) =>
-        (await NodeScenario.RunAsync(script, Address, TimeSpan.FromSeconds(90), cancellationToken, arguments)).AssertPassed();
+        (await NodeScenario.RunAsync(script, Address, TimeSpan.FromSeconds(90), cancellationToken, arguments)).AssertPassed(app.Log);
 
     public async ValueTask DisposeAsync()
     {

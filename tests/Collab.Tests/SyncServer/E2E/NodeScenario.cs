@@ -177,8 +177,8 @@ internal sealed record ScenarioResult(string Script, int ExitCode, JsonElement? 
 {
     public bool Ok => ExitCode == 0 && Result is { } json && json.GetProperty("ok").GetBoolean();
 
-    /// <summary>Fails the test with the scenario's step, error and output unless it passed.</summary>
-    public void AssertPassed()
+    /// <summary>Fails the test with the scenario's step, error and output (and the server's log, if given) unless it passed.</summary>
+    public void AssertPassed(TestLog? serverLog = null)
     {
         if (Ok)
         {
@@ -187,6 +187,7 @@ internal sealed record ScenarioResult(string Script, int ExitCode, JsonElement? 
 
         var step = Result is { } json && json.TryGetProperty("step", out var s) ? s.GetString() : null;
         var error = Result is { } failed && failed.TryGetProperty("error", out var e) ? e.GetString() : "no result line";
-        Assert.Fail($"{Script} failed (exit code {ExitCode}) at step '{step}': {error}\n--- node output ---\n{Transcript}");
+        var log = serverLog is null ? "" : "\n--- server log ---\n" + serverLog.Text;
+        Assert.Fail($"{Script} failed (exit code {ExitCode}) at step '{step}': {error}\n--- node output ---\n{Transcript}{log}");
     }
 }

@@ -1,3 +1,4 @@
+using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Hosting;
 using Collab.Tests.SyncServer.Support;
 using Collab.Tests.Support;
@@ -18,7 +19,8 @@ internal sealed class ExtensionServer(LoopbackApp app) : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = App.Address, Timeout = TimeSpan.FromSeconds(15) };
 
-    public static async Task<ExtensionServer> StartAsync(string sqlitePath, IDictionary<string, string?>? configuration = null, TimeProvider? timeProvider = null)
+    public static async Task<ExtensionServer> StartAsync(
+        string sqlitePath, IDictionary<string, string?>? configuration = null, TimeProvider? timeProvider = null, IEnumerable<ICollabExtension>? extensions = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -42,6 +44,10 @@ internal sealed class ExtensionServer(LoopbackApp app) : IAsyncDisposable
                 b.AddServiceDefaults();
                 b.AddCollabSyncServer();
                 b.AddCollabBuiltInExtensions();
+                foreach (var extension in extensions ?? [])
+                {
+                    b.Services.AddCollabExtension(extension);
+                }
             },
             a =>
             {

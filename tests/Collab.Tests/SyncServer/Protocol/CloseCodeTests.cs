@@ -192,4 +192,20 @@ public sealed class CloseCodeTests
         await writer.SendAsync(Messages.Update("doc", Messages.TextInsert("end", 7)));
         await reader.WaitForAsync(m => m.Type == MessageType.Sync && Messages.TextOf(m.ReadSync().Payload).Contains("end", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task StoppingTheServerSendsEveryDocumentConnectionACloseAndThenClosesTheSocketWithGoingAway()
+    {
+        var host = await SyncServerHost.StartAsync();
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("a");
+        await client.JoinAsync("b");
+
+        await host.DisposeAsync();
+
+        var closes = await client.WaitForAllAsync(m => m.Address == "a" && m.Type == MessageType.Close, m => m.Address == "b" && m.Type == MessageType.Close);
+        Assert.Equal([0x01, 0x61, 0x07, 0x10, .. "Reset Connection"u8], closes[0].Frame);
+        Assert.Equal("Reset Connection", closes[1].ReadStateless());
+        Assert.Equal(CloseCodes.GoingAway, await client.WaitForCloseAsync());
+    }
 }

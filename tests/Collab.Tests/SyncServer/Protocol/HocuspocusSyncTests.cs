@@ -227,4 +227,46 @@ public sealed class HocuspocusSyncTests
         await client.SendAsync(Messages.Update("b", Messages.TextInsert("still here")));
         await client.WaitForAsync(m => m.Address == "b" && m.Type == MessageType.SyncStatus);
     }
+
+    [Fact]
+    public async Task ACloseFromTheProviderIsAnsweredWithCloseAndRunsOnDisconnect()
+    {
+        var disconnected = new TaskCompletionSource<(int, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await SyncServerHost.StartAsync(extensions: new TestExtension { Disconnect = p => { disconnected.TrySetResult((p.Code, p.Reason)); return default; } });
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("doc");
+
+        await client.SendAsync(Messages.Bare("doc", MessageType.Close));
+
+        var echo = await client.WaitForAsync(MessageType.Close);
+        Assert.Equal([0x03, 0x64, 0x6f, 0x63, 0x07, 0x12, .. "provider_initiated"u8], echo.Frame);
+        Assert.Equal((1000, "provider_initiated"), await disconnected.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken));
+        await Eventually.TrueAsync(() => host.Server.GetDocumentsCount() == 0, "the document to unload");
+    }
+
+    [Fact]
+    public async Task AProviderThatReattachesRightAfterItsCloseIsAuthenticatedAfterTheOldConnectionClosed()
+    {
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var host = await SyncServerHost.StartAsync(extensions: new TestExtension
+        {
+            Authenticate = p => { events.Enqueue("authenticate " + p.Token); return default; },
+            Disconnect = async p =>
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+                events.Enqueue("disconnect " + p.Reason);
+            },
+        });
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("doc", "first");
+
+        await client.SendAsync(Messages.Bare("doc", MessageType.Close));
+        await client.SendAsync(Messages.Auth("doc", "second"));
+        await client.SendAsync(Messages.Sync("doc", SyncMessage.SyncStep1([0])));
+
+        Assert.Equal(MessageType.Close, (await client.WaitForAsync(m => m.Type is MessageType.Close or MessageType.Auth)).Type);
+        Assert.Equal(MessageType.Auth, (await client.WaitForAsync(m => m.Type is MessageType.Close or MessageType.Auth)).Type);
+        await client.WaitForAsync(m => m.Type == MessageType.Sync && m.ReadSync().Type == SyncMessageType.SyncStep2);
+        Assert.Equal(["authenticate first", "disconnect provider_initiated", "authenticate second"], events);
+    }
 }

@@ -42,6 +42,21 @@ internal sealed class ProtocolClient : IAsyncDisposable
     public async Task<byte[]> ReceiveAsync(TimeSpan? timeout = null) =>
         await _received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(timeout ?? Patience, TestContext.Current.CancellationToken);
 
+    /// <summary>The next frame from the server, or null when none arrives within <paramref name="timeout"/> (and then none is lost).</summary>
+    public async Task<byte[]?> TryReceiveAsync(TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await _received.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads frames until one parses as a Hocuspocus message matching <paramref name="match"/>.</summary>
     public async Task<InboundMessage> WaitForAsync(Func<InboundMessage, bool> match, TimeSpan? timeout = null)
     {

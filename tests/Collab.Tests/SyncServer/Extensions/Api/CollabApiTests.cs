@@ -138,4 +138,47 @@ public sealed class CollabApiTests : IDisposable
         Assert.Equal(1, (int?)(await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["closed"]);
         await client.WaitForAsync(m => m.Type == MessageType.Close);
     }
+
+    [Fact]
+    public async Task WithoutADocumentStoreAMissingDocumentIsNotFoundAndNeitherStoredNorKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var persistence = new MemoryStore();
+        await using var server = await ExtensionServer.StartAsync(
+            _folder.File("unused.db"),
+            new Dictionary<string, string?> { ["Collab:Api:Key"] = Key, ["Collab:Sqlite:Enabled"] = "false" },
+            extensions: [persistence.Extension]);
+        using var http = Authorized(server);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/api/documents/missing", UriKind.Relative), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/api/documents/missing/update", UriKind.Relative), ct)).StatusCode);
+
+        Assert.Equal(0, persistence.AttemptCount);
+        Assert.Empty(persistence.Documents);
+        await Eventually.TrueAsync(() => server.Server.GetDocumentsCount() == 0, "the document to be unloaded");
+    }
+
+    [Fact]
+    public async Task WithoutADocumentStoreADocumentIsLoadedThroughTheHooksAndReadWithoutStoringIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var persistence = new MemoryStore();
+        var doc = new Doc();
+        doc.GetMap("meta").Set("title", "Plan");
+        persistence.Documents["archived"] = doc.EncodeStateAsUpdate();
+        await using var server = await ExtensionServer.StartAsync(
+            _folder.File("unused.db"),
+            new Dictionary<string, string?> { ["Collab:Api:Key"] = Key, ["Collab:Sqlite:Enabled"] = "false" },
+            extensions: [persistence.Extension]);
+        using var http = Authorized(server);
+
+        Assert.Equal("""{"meta":{"title":"Plan"}}""", await http.GetStringAsync(new Uri("/api/documents/archived", UriKind.Relative), ct));
+        var update = await http.GetByteArrayAsync(new Uri("/api/documents/archived/update", UriKind.Relative), ct);
+
+        var copy = new Doc();
+        copy.ApplyUpdate(update);
+        Assert.Equal("Plan", copy.GetMap("meta").Get("title"));
+        Assert.Equal(0, persistence.AttemptCount);
+        await Eventually.TrueAsync(() => server.Server.GetDocumentsCount() == 0, "the document to be unloaded");
+    }
 }

@@ -1,0 +1,106 @@
+using Collab.SyncServer.Protocol;
+using Collab.Tests.SyncServer.Support;
+using Collab.Tests.Yjs.Protocols;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collab.Tests.SyncServer.Protocol;
+
+/// <summary>Server Ping (protocol.md §5.4.10) with <c>PingInterval</c> 20 s and the idle timeout at 60 s, on a manual clock.</summary>
+public sealed class PingTests
+{
+    private static Task<SyncServerHost> StartAsync(ManualTimeProvider time, string pingInterval = "00:00:20") =>
+        SyncServerHost.StartAsync(
+            new Dictionary<string, string?> { ["Timeout"] = "00:01:00", ["PingInterval"] = pingInterval },
+            services => services.AddSingleton<TimeProvider>(time));
+
+    /// <summary>True when a Ping arrives before the server has been quiet for 300 ms (other frames are skipped).</summary>
+    private static async Task<bool> ReceivesPingAsync(ProtocolClient client)
+    {
+        while (await client.TryReceiveAsync(TimeSpan.FromMilliseconds(300)) is { } frame)
+        {
+            if (frame is [(byte)MessageType.Ping])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [Fact]
+    public async Task AQuietSocketOfVersion4ProvidersIsPingedAndItsPongsKeepItOpenBeyondTheTimeout()
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await StartAsync(time);
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("doc");
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(await ReceivesPingAsync(client));
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(25));
+            Assert.True(await ReceivesPingAsync(client), $"ping {i + 1}");
+            await client.SendAsync([(byte)MessageType.Pong]);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        await client.SendAsync(Messages.Update("doc", Messages.TextInsert("still open")));
+        await client.WaitForAsync(MessageType.SyncStatus);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("3.4.4")]
+    public async Task ProvidersBeforeVersion4AreNeverPinged(string? version)
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await StartAsync(time);
+        await using var client = await host.ConnectAsync();
+        await client.SendAsync(Messages.Auth("doc", "", version));
+        await client.WaitForAsync(MessageType.Auth);
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await ReceivesPingAsync(client));
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await ReceivesPingAsync(client));
+    }
+
+    [Fact]
+    public async Task AVersion4SocketWhereAnotherAuthHadNoVersionIsNeverPinged()
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await StartAsync(time);
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("a");
+        await client.SendAsync(Messages.Auth("b", "", version: null));
+        await client.WaitForAsync(m => m.Address == "b" && m.Type == MessageType.Auth);
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await ReceivesPingAsync(client));
+    }
+
+    [Fact]
+    public async Task YWebsocketClientsAreNeverPinged()
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await StartAsync(time);
+        await using var client = await ProtocolClient.ConnectAsync(host.YWebsocketUri("room"));
+        Assert.Equal([0x00, 0x00, 0x01, 0x00], await client.ReceiveAsync());
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await ReceivesPingAsync(client));
+    }
+
+    [Fact]
+    public async Task WithoutAPingIntervalNobodyIsPinged()
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await StartAsync(time, pingInterval: "00:00:00");
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("doc");
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await ReceivesPingAsync(client));
+    }
+}
