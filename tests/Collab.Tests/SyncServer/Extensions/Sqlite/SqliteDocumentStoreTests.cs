@@ -10,20 +10,6 @@ public sealed class SqliteDocumentStoreTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static byte[] TextState(string text, long clientId = 1)
-    {
-        var doc = new Doc { ClientId = clientId };
-        doc.GetText("t").Insert(0, text);
-        return doc.EncodeStateAsUpdate();
-    }
-
-    private static string ReadText(byte[] state)
-    {
-        var doc = new Doc();
-        doc.ApplyUpdate(state);
-        return doc.GetText("t").ToString();
-    }
-
     [Fact]
     public async Task StoredStateIsLoadedBackByANewStoreOnTheSameFile()
     {
@@ -31,14 +17,14 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var path = _folder.File("nested/dir/collab.db");
         using (var store = new SqliteDocumentStore(path))
         {
-            await store.StoreAsync("doc", TextState("hello"), ct);
+            await store.StoreAsync("doc", TextStates.Of("hello"), ct);
         }
 
         using var reopened = new SqliteDocumentStore(path);
         var state = await reopened.LoadAsync("doc", ct);
 
         Assert.NotNull(state);
-        Assert.Equal("hello", ReadText(state));
+        Assert.Equal("hello", TextStates.Read(state));
     }
 
     [Fact]
@@ -70,10 +56,10 @@ public sealed class SqliteDocumentStoreTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
-        await store.StoreAsync("doc", TextState("one"), ct);
-        await store.StoreAsync("doc", TextState("two", clientId: 2), ct);
+        await store.StoreAsync("doc", TextStates.Of("one"), ct);
+        await store.StoreAsync("doc", TextStates.Of("two", clientId: 2), ct);
 
-        Assert.Equal("two", ReadText((await store.LoadAsync("doc", ct))!));
+        Assert.Equal("two", TextStates.Read((await store.LoadAsync("doc", ct))!));
     }
 
     [Fact]
@@ -101,11 +87,11 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
 
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() => store.StoreAsync("doc-" + i, TextState("v" + i), ct), ct)));
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() => store.StoreAsync("doc-" + i, TextStates.Of("v" + i), ct), ct)));
 
         var listed = await store.ListAsync(cancellationToken: ct);
         Assert.Equal(32, listed.Count);
-        Assert.Equal("v17", ReadText((await store.LoadAsync("doc-17", ct))!));
+        Assert.Equal("v17", TextStates.Read((await store.LoadAsync("doc-17", ct))!));
     }
 
     [Fact]
@@ -116,7 +102,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         using var store = new SqliteDocumentStore(_folder.File("collab.db"), time);
         foreach (var name in new[] { "b/2", "a/1", "b/1", "b/3", "c" })
         {
-            await store.StoreAsync(name, TextState(name), ct);
+            await store.StoreAsync(name, TextStates.Of(name), ct);
         }
 
         var firstPage = await store.ListAsync("b/", limit: 2, cancellationToken: ct);
@@ -133,7 +119,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
-        await store.StoreAsync("doc", TextState("x"), ct);
+        await store.StoreAsync("doc", TextStates.Of("x"), ct);
 
         Assert.True(await store.DeleteAsync("doc", ct));
         Assert.False(await store.DeleteAsync("doc", ct));
@@ -148,12 +134,12 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         string[] names = ["äöü", "with space", "with/slash", "🌟", ":", "*", "a'; DROP TABLE documents; --"];
         foreach (var name in names)
         {
-            await store.StoreAsync(name, TextState(name), ct);
+            await store.StoreAsync(name, TextStates.Of(name), ct);
         }
 
         foreach (var name in names)
         {
-            Assert.Equal(name, ReadText((await store.LoadAsync(name, ct))!));
+            Assert.Equal(name, TextStates.Read((await store.LoadAsync(name, ct))!));
         }
     }
 
@@ -163,7 +149,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var path = _folder.File("collab.db");
         using var store = new SqliteDocumentStore(path);
-        await store.StoreAsync("doc", TextState("hello"), ct);
+        await store.StoreAsync("doc", TextStates.Of("hello"), ct);
         await ExecuteAsync(path, "UPDATE documents SET data = x'0001020304' WHERE name = 'doc'", ct);
 
         var error = await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => store.LoadAsync("doc", ct));
@@ -194,15 +180,15 @@ public sealed class SqliteDocumentStoreTests : IDisposable
             await connection.OpenAsync(ct);
             await using var insert = connection.CreateCommand();
             insert.CommandText = "INSERT INTO documents (name, data) VALUES ('legacy', $data)";
-            insert.Parameters.Add("$data", SqliteType.Blob).Value = TextState("from node");
+            insert.Parameters.Add("$data", SqliteType.Blob).Value = TextStates.Of("from node");
             await insert.ExecuteNonQueryAsync(ct);
         }
 
         using var store = new SqliteDocumentStore(path);
 
-        Assert.Equal("from node", ReadText((await store.LoadAsync("legacy", ct))!));
-        await store.StoreAsync("legacy", TextState("from dotnet"), ct);
-        Assert.Equal("from dotnet", ReadText((await store.LoadAsync("legacy", ct))!));
+        Assert.Equal("from node", TextStates.Read((await store.LoadAsync("legacy", ct))!));
+        await store.StoreAsync("legacy", TextStates.Of("from dotnet"), ct);
+        Assert.Equal("from dotnet", TextStates.Read((await store.LoadAsync("legacy", ct))!));
     }
 
     private static async Task ExecuteAsync(string path, string sql, CancellationToken ct)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Collab.Persistence.Storage;
-using Collab.Yjs;
 using Microsoft.Data.Sqlite;
 
 namespace Collab.Tests.SyncServer.Extensions.Sqlite;
@@ -14,26 +13,12 @@ public sealed class SqliteWriterTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static byte[] TextState(string text, long clientId = 1)
-    {
-        var doc = new Doc { ClientId = clientId };
-        doc.GetText("t").Insert(0, text);
-        return doc.EncodeStateAsUpdate();
-    }
-
-    private static string ReadText(byte[] state)
-    {
-        var doc = new Doc();
-        doc.ApplyUpdate(state);
-        return doc.GetText("t").ToString();
-    }
-
     [Fact]
     public async Task ManyConcurrentStoresAllCompleteAndTheNewestStateOfEachDocumentIsLoaded()
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
-        var states = Enumerable.Range(0, 500).Select(i => Enumerable.Range(1, 4).Select(v => TextState($"{i}-v{v}")).ToArray()).ToArray();
+        var states = Enumerable.Range(0, 500).Select(i => Enumerable.Range(1, 4).Select(v => TextStates.Of($"{i}-v{v}")).ToArray()).ToArray();
 
         await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Task.Run(async () =>
         {
@@ -46,7 +31,7 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Equal(500, (await store.ListAsync(cancellationToken: ct)).Count);
         for (var i = 0; i < 500; i++)
         {
-            Assert.Equal($"{i}-v4", ReadText((await store.LoadAsync("doc-" + i, ct))!));
+            Assert.Equal($"{i}-v4", TextStates.Read((await store.LoadAsync("doc-" + i, ct))!));
         }
     }
 
@@ -57,14 +42,14 @@ public sealed class SqliteWriterTests : IDisposable
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
         using var gate = await WriterGate.HoldAsync(store, ct);
 
-        var stores = Enumerable.Range(1, 5).Select(v => store.StoreAsync("doc", TextState("v" + v), ct)).ToList();
-        stores.Add(store.StoreAsync("other", TextState("o"), ct));
+        var stores = Enumerable.Range(1, 5).Select(v => store.StoreAsync("doc", TextStates.Of("v" + v), ct)).ToList();
+        stores.Add(store.StoreAsync("other", TextStates.Of("o"), ct));
 
         Assert.Equal(2, store.Writer.QueuedCount);
         gate.Release();
         await Task.WhenAll(stores).WaitAsync(Patience, ct);
-        Assert.Equal("v5", ReadText((await store.LoadAsync("doc", ct))!));
-        Assert.Equal("o", ReadText((await store.LoadAsync("other", ct))!));
+        Assert.Equal("v5", TextStates.Read((await store.LoadAsync("doc", ct))!));
+        Assert.Equal("o", TextStates.Read((await store.LoadAsync("other", ct))!));
         Assert.Equal([1, 2], gate.TransactionSizes);
     }
 
@@ -75,24 +60,24 @@ public sealed class SqliteWriterTests : IDisposable
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
         using var gate = await WriterGate.HoldAsync(store, ct);
 
-        var storeThenMerge = Task.WhenAll(store.StoreAsync("merged", TextState("one"), ct), store.MergeAsync("merged", TextState("two", clientId: 2), ct));
-        var storedThenDeleted = store.StoreAsync("deleted", TextState("x"), ct);
+        var storeThenMerge = Task.WhenAll(store.StoreAsync("merged", TextStates.Of("one"), ct), store.MergeAsync("merged", TextStates.Of("two", clientId: 2), ct));
+        var storedThenDeleted = store.StoreAsync("deleted", TextStates.Of("x"), ct);
         var deleted = store.DeleteAsync("deleted", ct);
-        var storedBeforeDelete = store.StoreAsync("recreated", TextState("old"), ct);
+        var storedBeforeDelete = store.StoreAsync("recreated", TextStates.Of("old"), ct);
         var deletedBetween = store.DeleteAsync("recreated", ct);
-        var storedAfterDelete = store.StoreAsync("recreated", TextState("new"), ct);
+        var storedAfterDelete = store.StoreAsync("recreated", TextStates.Of("new"), ct);
         var deletedMissing = store.DeleteAsync("missing", ct);
         gate.Release();
         await Task.WhenAll(storeThenMerge, storedThenDeleted, storedBeforeDelete, storedAfterDelete).WaitAsync(Patience, ct);
 
-        var merged = ReadText((await store.LoadAsync("merged", ct))!);
+        var merged = TextStates.Read((await store.LoadAsync("merged", ct))!);
         Assert.Equal(6, merged.Length);
         Assert.Contains("one", merged, StringComparison.Ordinal);
         Assert.Contains("two", merged, StringComparison.Ordinal);
         Assert.True(await deleted);
         Assert.Null(await store.LoadAsync("deleted", ct));
         Assert.True(await deletedBetween);
-        Assert.Equal("new", ReadText((await store.LoadAsync("recreated", ct))!));
+        Assert.Equal("new", TextStates.Read((await store.LoadAsync("recreated", ct))!));
         Assert.False(await deletedMissing);
         Assert.Equal([1, 8], gate.TransactionSizes);
     }
@@ -103,13 +88,13 @@ public sealed class SqliteWriterTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var path = _folder.File("collab.db");
         using var store = new SqliteDocumentStore(path);
-        await store.StoreAsync("bad", TextState("hello"), ct);
+        await store.StoreAsync("bad", TextStates.Of("hello"), ct);
         await ExecuteAsync(path, "UPDATE documents SET data = x'0001020304' WHERE name = 'bad'", ct);
         using var gate = await WriterGate.HoldAsync(store, ct);
 
-        var before = Enumerable.Range(0, 3).Select(i => store.StoreAsync("ok-" + i, TextState("ok " + i), ct)).ToList();
-        var merge = store.MergeAsync("bad", TextState("more", clientId: 2), ct);
-        var after = Enumerable.Range(3, 3).Select(i => store.StoreAsync("ok-" + i, TextState("ok " + i), ct)).ToList();
+        var before = Enumerable.Range(0, 3).Select(i => store.StoreAsync("ok-" + i, TextStates.Of("ok " + i), ct)).ToList();
+        var merge = store.MergeAsync("bad", TextStates.Of("more", clientId: 2), ct);
+        var after = Enumerable.Range(3, 3).Select(i => store.StoreAsync("ok-" + i, TextStates.Of("ok " + i), ct)).ToList();
         gate.Release();
 
         var error = await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => merge.WaitAsync(Patience, ct));
@@ -117,7 +102,7 @@ public sealed class SqliteWriterTests : IDisposable
         await Task.WhenAll(before.Concat(after)).WaitAsync(Patience, ct);
         for (var i = 0; i < 6; i++)
         {
-            Assert.Equal("ok " + i, ReadText((await store.LoadAsync("ok-" + i, ct))!));
+            Assert.Equal("ok " + i, TextStates.Read((await store.LoadAsync("ok-" + i, ct))!));
         }
 
         Assert.Equal([1, 7, 1, 1, 1, 1, 1, 1, 1], gate.TransactionSizes);
@@ -130,7 +115,7 @@ public sealed class SqliteWriterTests : IDisposable
         var path = _folder.File("collab.db");
         var store = new SqliteDocumentStore(path);
         var gate = await WriterGate.HoldAsync(store, ct);
-        var queued = Enumerable.Range(0, 50).Select(i => store.StoreAsync("doc-" + i, TextState("v" + i), ct)).ToList();
+        var queued = Enumerable.Range(0, 50).Select(i => store.StoreAsync("doc-" + i, TextStates.Of("v" + i), ct)).ToList();
 
         var disposing = Task.Run(store.Dispose, ct);
         while (!store.Writer.IsStopping)
@@ -139,19 +124,19 @@ public sealed class SqliteWriterTests : IDisposable
         }
 
         Assert.False(disposing.IsCompleted);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.StoreAsync("late", TextState("late"), ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.StoreAsync("late", TextStates.Of("late"), ct));
         gate.Release();
         await disposing.WaitAsync(Patience, ct);
         await Task.WhenAll(queued).WaitAsync(Patience, ct);
         gate.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.StoreAsync("late", TextState("late"), ct));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.MergeAsync("late", TextState("late"), ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.StoreAsync("late", TextStates.Of("late"), ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.MergeAsync("late", TextStates.Of("late"), ct));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.DeleteAsync("doc-1", ct));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.LoadAsync("doc-1", ct));
         using var reopened = new SqliteDocumentStore(path);
         Assert.Equal(50, (await reopened.ListAsync("doc-", cancellationToken: ct)).Count);
-        Assert.Equal("v49", ReadText((await reopened.LoadAsync("doc-49", ct))!));
+        Assert.Equal("v49", TextStates.Read((await reopened.LoadAsync("doc-49", ct))!));
         Assert.Null(await reopened.LoadAsync("late", ct));
     }
 
@@ -160,7 +145,7 @@ public sealed class SqliteWriterTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
-        var state = TextState("state");
+        var state = TextStates.Of("state");
         using var gate = await WriterGate.HoldAsync(store, ct);
         var threadsBefore = ThreadPool.ThreadCount;
 
@@ -203,7 +188,7 @@ public sealed class SqliteWriterTests : IDisposable
         {
             var gate = new WriterGate();
             store.Writer.TransactionStarted = gate.OnTransaction;
-            _ = store.StoreAsync("hold", TextState("hold"), ct);
+            _ = store.StoreAsync("hold", TextStates.Of("hold"), ct);
             await gate._entered.Task.WaitAsync(Patience, ct);
             return gate;
         }
