@@ -78,20 +78,6 @@ internal sealed partial class HocuspocusSession
 
         connection.Start();
         Services.Logger.ConnectionOpened(connection.DocumentName, SocketId);
-        _ = Services.Hooks.RunLoggedAsync("connected", new ConnectedPayload
-        {
-            Services = Services.Services,
-            DocumentName = payload.DocumentName,
-            Request = payload.Request,
-            RequestHeaders = payload.RequestHeaders,
-            RequestParameters = payload.RequestParameters,
-            SocketId = SocketId,
-            ConnectionConfig = payload.ConnectionConfig,
-            Context = payload.Context,
-            ProviderVersion = payload.ProviderVersion,
-            Kind = ConnectionKind.Hocuspocus,
-            Connection = connection,
-            Document = document,
-        }, static (x, p) => x.Connected(p)).AsTask();
+        _ = Services.Hooks.RunLoggedAsync("connected", new ConnectedPayload(payload, connection, document), static (x, p) => x.Connected(p)).AsTask();
     }
 }

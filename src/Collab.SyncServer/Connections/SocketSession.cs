@@ -71,20 +71,7 @@ internal abstract class SocketSession
             Kind = kind,
         };
         await Services.Hooks.RunAsync("onConnect", connect, static (x, p) => x.OnConnect(p)).ConfigureAwait(false);
-        var authenticate = new OnAuthenticatePayload
-        {
-            Services = Services.Services,
-            DocumentName = documentName,
-            Request = Http,
-            RequestHeaders = Http.Request.Headers,
-            RequestParameters = Http.Request.Query,
-            SocketId = SocketId,
-            ConnectionConfig = config,
-            Context = context,
-            ProviderVersion = providerVersion,
-            Kind = kind,
-            Token = token,
-        };
+        var authenticate = new OnAuthenticatePayload(connect, token);
         await Services.Hooks.RunAsync("onAuthenticate", authenticate, static (x, p) => x.OnAuthenticate(p)).ConfigureAwait(false);
 
         config.IsAuthenticated = true;

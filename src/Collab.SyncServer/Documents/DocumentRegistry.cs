@@ -124,36 +124,10 @@ public sealed partial class DocumentRegistry(
         ServerDocument? document = null;
         try
         {
-            var create = new OnCreateDocumentPayload
-            {
-                Services = services,
-                DocumentName = joiner.DocumentName,
-                Request = joiner.Request,
-                RequestHeaders = joiner.RequestHeaders,
-                RequestParameters = joiner.RequestParameters,
-                SocketId = joiner.SocketId,
-                ConnectionConfig = joiner.ConnectionConfig,
-                Context = joiner.Context,
-                ProviderVersion = joiner.ProviderVersion,
-                Kind = joiner.Kind,
-                DocumentOptions = new DocOptions { Gc = _options.Gc },
-            };
+            var create = new OnCreateDocumentPayload(joiner, new DocOptions { Gc = _options.Gc });
             await hooks.RunAsync("onCreateDocument", create, static (x, p) => x.OnCreateDocument(p)).ConfigureAwait(false);
             document = new ServerDocument(joiner.DocumentName, create.DocumentOptions, _options, time, hooks, services, CreateStore, logger);
-            var load = new OnLoadDocumentPayload
-            {
-                Services = services,
-                DocumentName = joiner.DocumentName,
-                Request = joiner.Request,
-                RequestHeaders = joiner.RequestHeaders,
-                RequestParameters = joiner.RequestParameters,
-                SocketId = joiner.SocketId,
-                ConnectionConfig = joiner.ConnectionConfig,
-                Context = joiner.Context,
-                ProviderVersion = joiner.ProviderVersion,
-                Kind = joiner.Kind,
-                Document = document,
-            };
+            var load = new OnLoadDocumentPayload(joiner, document);
             await hooks.RunAsync("onLoadDocument", load, static (x, p) => x.OnLoadDocument(p)).ConfigureAwait(false);
             document.MarkLoaded();
             await hooks.RunAsync("afterLoadDocument", load, static (x, p) => x.AfterLoadDocument(p)).ConfigureAwait(false);

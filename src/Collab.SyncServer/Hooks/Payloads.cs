@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Collab.Yjs;
 
 namespace Collab.SyncServer.Hooks;
@@ -49,6 +50,28 @@ public sealed class OnUpgradePayload : HookPayload
 /// <summary>The per-address data of a connection that is being established (protocol.md §7.2.2).</summary>
 public class ConnectionPayload : HookPayload
 {
+    /// <summary>An empty payload, filled with an object initializer.</summary>
+    public ConnectionPayload()
+    {
+    }
+
+    /// <summary>The same connection data as <paramref name="source"/> (every hook of one connection sees the same request, config and context).</summary>
+    [SetsRequiredMembers]
+    protected ConnectionPayload(ConnectionPayload source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Services = source.Services;
+        DocumentName = source.DocumentName;
+        Request = source.Request;
+        RequestHeaders = source.RequestHeaders;
+        RequestParameters = source.RequestParameters;
+        SocketId = source.SocketId;
+        ConnectionConfig = source.ConnectionConfig;
+        Context = source.Context;
+        ProviderVersion = source.ProviderVersion;
+        Kind = source.Kind;
+    }
+
     /// <summary>The document name.</summary>
     public required string DocumentName { get; init; }
 
@@ -83,6 +106,16 @@ public sealed class OnConnectPayload : ConnectionPayload;
 /// <summary>Payload of OnAuthenticate.</summary>
 public sealed class OnAuthenticatePayload : ConnectionPayload
 {
+    /// <summary>An empty payload, filled with an object initializer.</summary>
+    public OnAuthenticatePayload()
+    {
+    }
+
+    /// <summary>The connection data of <paramref name="source"/> with the client's token.</summary>
+    [SetsRequiredMembers]
+    public OnAuthenticatePayload(ConnectionPayload source, string token)
+        : base(source) => Token = token;
+
     /// <summary>The token sent by the client ("" when none; for y-websocket clients taken from the query or header).</summary>
     public required string Token { get; init; }
 }
@@ -90,6 +123,16 @@ public sealed class OnAuthenticatePayload : ConnectionPayload
 /// <summary>Payload of OnCreateDocument.</summary>
 public sealed class OnCreateDocumentPayload : ConnectionPayload
 {
+    /// <summary>An empty payload, filled with an object initializer.</summary>
+    public OnCreateDocumentPayload()
+    {
+    }
+
+    /// <summary>The connection data of the first joiner with the options of the document to create.</summary>
+    [SetsRequiredMembers]
+    public OnCreateDocumentPayload(ConnectionPayload source, DocOptions documentOptions)
+        : base(source) => DocumentOptions = documentOptions;
+
     /// <summary>Options of the Yjs document about to be created; a hook may replace them.</summary>
     public required DocOptions DocumentOptions { get; set; }
 }
@@ -107,6 +150,16 @@ public class DocumentPayload : HookPayload
 /// <summary>Payload of OnLoadDocument and AfterLoadDocument: the connection data of the first joiner plus the (not yet visible) document.</summary>
 public sealed class OnLoadDocumentPayload : ConnectionPayload
 {
+    /// <summary>An empty payload, filled with an object initializer.</summary>
+    public OnLoadDocumentPayload()
+    {
+    }
+
+    /// <summary>The connection data of the first joiner with the document being loaded.</summary>
+    [SetsRequiredMembers]
+    public OnLoadDocumentPayload(ConnectionPayload source, ICollabDocument document)
+        : base(source) => Document = document;
+
     /// <summary>The server document being loaded; apply stored state to <see cref="ICollabDocument.Doc"/> (no lock needed while loading).</summary>
     public required ICollabDocument Document { get; init; }
 }
@@ -114,6 +167,20 @@ public sealed class OnLoadDocumentPayload : ConnectionPayload
 /// <summary>Payload of Connected.</summary>
 public sealed class ConnectedPayload : ConnectionPayload
 {
+    /// <summary>An empty payload, filled with an object initializer.</summary>
+    public ConnectedPayload()
+    {
+    }
+
+    /// <summary>The connection data the connection was established with, the connection and its document.</summary>
+    [SetsRequiredMembers]
+    public ConnectedPayload(ConnectionPayload source, ICollabConnection connection, ICollabDocument document)
+        : base(source)
+    {
+        Connection = connection;
+        Document = document;
+    }
+
     /// <summary>The established connection.</summary>
     public required ICollabConnection Connection { get; init; }
 

@@ -147,15 +147,11 @@ public sealed class FrameSocketTests
         AssertFrames(expected, mixed);
     }
 
+    /// <summary>Every length encoding and its edges: 7-bit, 16-bit, 64-bit.</summary>
+    public static TheoryData<int> PayloadLengths => [0, 1, 125, 126, 127, 65535, 65536, 1 << 20];
+
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(125)]
-    [InlineData(126)]
-    [InlineData(127)]
-    [InlineData(65535)]
-    [InlineData(65536)]
-    [InlineData(1 << 20)]
+    [MemberData(nameof(PayloadLengths))]
     public async Task EveryLengthEncodingUnmasksCorrectlyWithRandomMasks(int length)
     {
         var random = new Random(length);
@@ -183,14 +179,7 @@ public sealed class FrameSocketTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(125)]
-    [InlineData(126)]
-    [InlineData(127)]
-    [InlineData(65535)]
-    [InlineData(65536)]
-    [InlineData(1 << 20)]
+    [MemberData(nameof(PayloadLengths))]
     public async Task WriteProducesOneUnmaskedFrameWithTheShortestLength(int length)
     {
         var payload = RandomBytes(new Random(length), length);

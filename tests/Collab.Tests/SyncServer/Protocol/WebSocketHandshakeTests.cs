@@ -100,10 +100,7 @@ public sealed class WebSocketHandshakeTests
 
         var answer = await socket.UpgradeAsync();
 
-        Assert.Equal(101, answer.Status);
-        Assert.Equal(RawWebSocket.SampleAccept, answer.Header("Sec-WebSocket-Accept"));
-        Assert.Equal([true], watcher.ThroughHttpStack.ToArray());
-        await socket.AuthenticateAsync("doc");
+        await AssertUpgradedAsync(socket, answer, watcher, throughHttpStack: true);
     }
 
     [Theory]
@@ -121,10 +118,7 @@ public sealed class WebSocketHandshakeTests
         }
 
         var answer = await socket.ReadAnswerAsync();
-        Assert.Equal(101, answer.Status);
-        Assert.Equal(RawWebSocket.SampleAccept, answer.Header("Sec-WebSocket-Accept"));
-        Assert.Equal([!direct], watcher.ThroughHttpStack.ToArray());
-        await socket.AuthenticateAsync("doc");
+        await AssertUpgradedAsync(socket, answer, watcher, throughHttpStack: !direct);
     }
 
     [Theory]
@@ -198,10 +192,7 @@ public sealed class WebSocketHandshakeTests
         await socket.SendAsync(Encoding.ASCII.GetBytes(request[..^2] + cookie + "\r\n"));
 
         var answer = await socket.ReadAnswerAsync();
-        Assert.Equal(101, answer.Status);
-        Assert.Equal(RawWebSocket.SampleAccept, answer.Header("Sec-WebSocket-Accept"));
-        Assert.Equal([true], watcher.ThroughHttpStack.ToArray());
-        await socket.AuthenticateAsync("doc");
+        await AssertUpgradedAsync(socket, answer, watcher, throughHttpStack: true);
     }
 
     [Theory]
@@ -231,5 +222,14 @@ public sealed class WebSocketHandshakeTests
         var answer = await socket.UpgradeAsync("/elsewhere");
 
         Assert.Equal(404, answer.Status);
+    }
+
+    /// <summary>The answer is a 101 with the right accept key, it came through the expected path, and the socket works.</summary>
+    private static async Task AssertUpgradedAsync(RawWebSocket socket, HttpAnswer answer, UpgradeWatcher watcher, bool throughHttpStack)
+    {
+        Assert.Equal(101, answer.Status);
+        Assert.Equal(RawWebSocket.SampleAccept, answer.Header("Sec-WebSocket-Accept"));
+        Assert.Equal([throughHttpStack], watcher.ThroughHttpStack.ToArray());
+        await socket.AuthenticateAsync("doc");
     }
 }
