@@ -39,11 +39,13 @@ internal sealed partial class HocuspocusSession
                 _ => "permission-denied",
             };
             Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
-            Send(OutboundMessages.PermissionDenied(pending.Address, reason));
+            // forget the address first: a client that retries right after PermissionDenied starts a new authentication
             lock (_gate)
             {
                 ForgetPendingLocked(pending);
             }
+
+            Send(OutboundMessages.PermissionDenied(pending.Address, reason));
 
             if (reserved is not null)
             {
