@@ -33,6 +33,35 @@ internal sealed partial class Item : AbstractStruct
         _info = content.Countable ? CountableFlag : (byte)0;
     }
 
+    /// <summary>A blank item for <see cref="ItemPool"/>; <see cref="Create"/> fills it in.</summary>
+    internal Item()
+        : base(0, 0, 0)
+    {
+        Content = null!;
+    }
+
+    /// <summary>
+    /// Like the constructor, but from <see cref="ItemPool"/>: for items that go into a document (not for transient
+    /// items of update merging, which would only waste aged objects).
+    /// </summary>
+    public static Item Create(long client, long clock, Item? left, ID? origin, Item? right, ID? rightOrigin, AbstractType? parent, string? parentSub, AbstractContent content, object? parentRef = null)
+    {
+        var item = ItemPool.Rent();
+        item.Client = client;
+        item.Clock = clock;
+        item.Length = content.Length;
+        item.Origin = origin;
+        item.Left = left;
+        item.Right = right;
+        item.RightOrigin = rightOrigin;
+        item.Parent = parent;
+        item.ParentRef = parentRef;
+        item.ParentSub = parentSub;
+        item.Content = content;
+        item._info = content.Countable ? CountableFlag : (byte)0;
+        return item;
+    }
+
     public bool Keep
     {
         get => (_info & KeepFlag) != 0;
@@ -88,7 +117,7 @@ internal sealed partial class Item : AbstractStruct
     {
         var client = leftItem.Client;
         var clock = leftItem.Clock;
-        var rightItem = new Item(
+        var rightItem = Create(
             client,
             clock + diff,
             leftItem,

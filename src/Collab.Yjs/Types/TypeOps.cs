@@ -10,7 +10,7 @@ internal static class TypeOps
     {
         var doc = tr.Doc;
         var client = doc.ClientId;
-        return new Item(client, doc.Store.GetState(client), left, left?.LastId, right, right?.Id, parent, parentSub, content);
+        return Item.Create(client, doc.Store.GetState(client), left, left?.LastId, right, right?.Id, parent, parentSub, content);
     }
 
     public static AbstractContent ContentForValue(object? value) => value switch

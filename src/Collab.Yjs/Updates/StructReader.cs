@@ -33,7 +33,7 @@ internal static class StructReader
             clientRefs[client] = new ClientStructRefs(refs);
             for (long k = 0; k < numberOfStructs; k++)
             {
-                var s = ReadStruct(decoder, client, clock);
+                var s = ReadStruct(decoder, client, clock, forDocument: true);
                 refs.Add(s);
                 clock = CheckClock(clock + s.Length);
             }
@@ -45,7 +45,8 @@ internal static class StructReader
     private static long CheckClock(long clock) =>
         clock > (long)JsNumber.MaxSafeInteger ? throw new YjsDecodingException("Clock out of range.") : clock;
 
-    public static AbstractStruct ReadStruct(IUpdateDecoder decoder, long client, long clock)
+    /// <summary>Reads one struct; with <c>forDocument</c> (it will be integrated into a document) items come from <see cref="ItemPool"/>.</summary>
+    public static AbstractStruct ReadStruct(IUpdateDecoder decoder, long client, long clock, bool forDocument = false)
     {
         var info = decoder.ReadInfo();
         switch (info & 0x1f)
@@ -89,7 +90,9 @@ internal static class StructReader
                         throw new YjsDecodingException("Empty item content.");
                     }
 
-                    return new Item(client, clock, null, origin, null, rightOrigin, null, parentSub, content) { ParentRef = parentRef };
+                    return forDocument
+                        ? Item.Create(client, clock, null, origin, null, rightOrigin, null, parentSub, content, parentRef)
+                        : new Item(client, clock, null, origin, null, rightOrigin, null, parentSub, content) { ParentRef = parentRef };
                 }
         }
     }
