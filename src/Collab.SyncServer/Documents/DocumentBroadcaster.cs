@@ -19,6 +19,12 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     private readonly Lock _send = new();
     private List<byte[]> _updates = [];
     private HashSet<ulong> _awareness = [];
+
+    // Used only under _send: the buffers of the previous flush (swapped back in, so a flush allocates no new
+    // collections) and the per-address message cache.
+    private List<byte[]> _spareUpdates = [];
+    private HashSet<ulong> _spareAwareness = [];
+    private readonly Dictionary<(bool, string), byte[]> _messages = [];
     private int _updateBytes;
     private bool _scheduled;
     private long _firstChange;
@@ -52,49 +58,69 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             long first;
             lock (_pending)
             {
-                (updates, _updates) = (_updates, []);
-                (awareness, _awareness) = (_awareness, []);
+                (updates, _updates) = (_updates, _spareUpdates);
+                (awareness, _awareness) = (_awareness, _spareAwareness);
                 _updateBytes = 0;
                 _scheduled = false;
                 first = _firstChange;
             }
 
-            if (updates.Count == 0 && awareness.Count == 0)
+            _spareUpdates = updates;
+            _spareAwareness = awareness;
+            try
             {
-                return;
+                FlushBuffered(updates, awareness, first);
             }
-
-            var connections = document.ConnectionSnapshot;
-            if (updates.Count > 0)
+            finally
             {
-                if (!options.BatchBroadcasts)
+                updates.Clear();
+                awareness.Clear();
+                _messages.Clear();
+                if (updates.Capacity > 1024)
                 {
-                    foreach (var update in updates)
-                    {
-                        Send(connections, update, static (c, u) => c.EncodeUpdate(u));
-                    }
-                }
-                else if (TryMerge(updates) is { } merged)
-                {
-                    Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
-                }
-                else
-                {
-                    foreach (var update in updates)
-                    {
-                        Send(connections, update, static (c, u) => c.EncodeUpdate(u));
-                    }
+                    _spareUpdates = []; // a burst: do not keep its buffer
                 }
             }
-
-            if (awareness.Count > 0)
-            {
-                var update = document.Awareness.EncodeUpdate(awareness);
-                Send(connections, update, static (c, u) => c.EncodeAwareness(u));
-            }
-
-            SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
         }
+    }
+
+    private void FlushBuffered(List<byte[]> updates, HashSet<ulong> awareness, long first)
+    {
+        if (updates.Count == 0 && awareness.Count == 0)
+        {
+            return;
+        }
+
+        var connections = document.ConnectionSnapshot;
+        if (updates.Count > 0)
+        {
+            if (!options.BatchBroadcasts)
+            {
+                foreach (var update in updates)
+                {
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                }
+            }
+            else if (TryMerge(updates) is { } merged)
+            {
+                Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
+            }
+            else
+            {
+                foreach (var update in updates)
+                {
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                }
+            }
+        }
+
+        if (awareness.Count > 0)
+        {
+            var update = document.Awareness.EncodeUpdate(awareness);
+            Send(connections, update, static (c, u) => c.EncodeAwareness(u));
+        }
+
+        SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
     }
 
     /// <summary>Flushes and logs a failure instead of throwing.</summary>
@@ -124,14 +150,14 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private static void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode)
+    private void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode)
     {
         // one encoding per address (y-websocket connections share the empty address)
-        Dictionary<(bool, string), byte[]>? cache = null;
+        var cache = _messages;
+        cache.Clear();
         foreach (var connection in connections)
         {
             var key = (connection.Kind == Hooks.ConnectionKind.Hocuspocus, connection.Address);
-            cache ??= [];
             if (!cache.TryGetValue(key, out var message))
             {
                 message = encode(connection, payload);

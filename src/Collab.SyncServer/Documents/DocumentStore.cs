@@ -24,6 +24,9 @@ internal sealed class DocumentStore(
     private readonly SemaphoreSlim _mutex = new(1, 1);
     private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     private ITimer? _timer;
+    private bool _armed;
+    private long _due;
+    private long _fireAt;
     private long? _start;
     private TimeSpan _maxDelay;
     private int _running;
@@ -40,7 +43,7 @@ internal sealed class DocumentStore(
         {
             lock (_lock)
             {
-                return _timer is not null || _running > 0;
+                return _armed || _running > 0;
             }
         }
     }
@@ -82,17 +85,46 @@ internal sealed class DocumentStore(
                 _maxDelay = MaxDelay(options, Random.Shared.NextDouble());
             }
 
-            _timer?.Dispose();
-            _timer = null;
             if (delay <= TimeSpan.Zero || time.GetElapsedTime(_start.Value, now) >= _maxDelay)
             {
+                Disarm();
                 _start = null;
                 _running++;
                 _ = RunAsync();
                 return;
             }
 
+            // One timer per document, re-armed only when it would fire too early for this delay: a change costs a
+            // timestamp, not a timer (when the timer fires before the debounce since the last change has passed, it
+            // waits for the rest).
+            _due = now + (long)(delay.TotalSeconds * time.TimestampFrequency);
+            if (!_armed || _fireAt > _due)
+            {
+                Arm(delay, _due);
+            }
+        }
+    }
+
+    private void Arm(TimeSpan delay, long fireAt)
+    {
+        _armed = true;
+        _fireAt = fireAt;
+        if (_timer is null)
+        {
             _timer = time.CreateTimer(static s => ((DocumentStore)s!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Disarm()
+    {
+        if (_armed)
+        {
+            _armed = false;
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -113,7 +145,7 @@ internal sealed class DocumentStore(
         bool armed;
         lock (_lock)
         {
-            armed = _timer is not null || IsDirty;
+            armed = _armed || IsDirty;
         }
 
         if (armed)
@@ -155,9 +187,22 @@ internal sealed class DocumentStore(
     {
         lock (_lock)
         {
+            if (!_armed || _disposed)
+            {
+                return; // disarmed (stored meanwhile) after this callback was already on its way
+            }
+
+            var now = time.GetTimestamp();
+            if (now < _due)
+            {
+                // Changes came after the timer was set: wait until the debounce after the last one has passed (the
+                // MaxDebounce deadline is checked at every change).
+                Arm(time.GetElapsedTime(now, _due), _due);
+                return;
+            }
+
             // remove the slot before waiting for a running store (PR #1110)
-            _timer?.Dispose();
-            _timer = null;
+            _armed = false;
             _start = null;
             _running++;
         }
@@ -272,6 +317,7 @@ internal sealed class DocumentStore(
         lock (_lock)
         {
             _disposed = true;
+            _armed = false;
             _timer?.Dispose();
             _timer = null;
             foreach (var (_, done) in _waiters)

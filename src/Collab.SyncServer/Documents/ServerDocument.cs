@@ -269,6 +269,11 @@ public sealed partial class ServerDocument : ICollabDocument
         }
 
         Broadcaster.AddUpdate(e.Update);
+        if (!_hooks.Wants(nameof(ICollabExtension.OnChange)))
+        {
+            return; // nobody would look at it: no payload per update
+        }
+
         _hooks.Fire("onChange", new OnChangePayload
         {
             Services = _services,

@@ -8,28 +8,49 @@ namespace Collab.SyncServer.Hooks;
 public sealed partial class HookChain
 {
     private readonly ILogger<HookChain> _logger;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _implements = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ICollabExtension[]> _implementers = new(StringComparer.Ordinal);
+    private readonly ICollabExtension[] _chain;
 
     /// <summary>Sorts the extensions: highest priority first, registration order among equals.</summary>
     public HookChain(IEnumerable<ICollabExtension> extensions, ILogger<HookChain> logger)
     {
         _logger = logger;
-        Extensions = [.. extensions.Select((e, i) => (e, i)).OrderByDescending(x => x.e.Priority).ThenBy(x => x.i).Select(x => x.e)];
+        _chain = [.. extensions.Select((e, i) => (e, i)).OrderByDescending(x => x.e.Priority).ThenBy(x => x.i).Select(x => x.e)];
+        Extensions = _chain;
     }
 
     /// <summary>The extensions in chain order.</summary>
     public IReadOnlyList<ICollabExtension> Extensions { get; }
 
     /// <summary>True when some extension overrides the hook named by <paramref name="hookName"/>.</summary>
-    public bool Implements(string hookName) => _implements.GetOrAdd(hookName, name =>
-        Extensions.Any(e => e.GetType().GetInterfaceMap(typeof(ICollabExtension)).TargetMethods
-            .Any(m => m.DeclaringType != typeof(ICollabExtension) && (m.Name == name || m.Name.EndsWith("." + name, StringComparison.Ordinal)))));
+    public bool Implements(string hookName) => Implementers(hookName).Length > 0;
+
+    /// <summary>
+    /// True when some extension that overrides the hook would do something with it now (<see cref="ICollabHookFilter"/>):
+    /// asked per call, before a fire-and-forget payload is built.
+    /// </summary>
+    public bool Wants(string hookName)
+    {
+        foreach (var extension in Implementers(hookName))
+        {
+            if (extension is not ICollabHookFilter filter || filter.Uses(hookName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ICollabExtension[] Implementers(string hookName) => _implementers.GetOrAdd(hookName, static (name, chain) =>
+        [.. chain.Where(e => e.GetType().GetInterfaceMap(typeof(ICollabExtension)).TargetMethods
+            .Any(m => m.DeclaringType != typeof(ICollabExtension) && (m.Name == name || m.Name.EndsWith("." + name, StringComparison.Ordinal))))], _chain);
 
     /// <summary>Runs an awaited chain.</summary>
     /// <returns>False when a hook ended the chain with <see cref="SkipFurtherHooksException"/>.</returns>
     public async ValueTask<bool> RunAsync<TPayload>(string hookName, TPayload payload, Func<ICollabExtension, TPayload, ValueTask> hook)
     {
-        foreach (var extension in Extensions)
+        foreach (var extension in _chain)
         {
             try
             {
@@ -69,7 +90,7 @@ public sealed partial class HookChain
     /// <summary>Starts a chain nobody waits for (onChange, onAwarenessUpdate, onStateless…); errors are logged.</summary>
     public void Fire<TPayload>(string hookName, TPayload payload, Func<ICollabExtension, TPayload, ValueTask> hook)
     {
-        if (Extensions.Count == 0)
+        if (_chain.Length == 0)
         {
             return;
         }

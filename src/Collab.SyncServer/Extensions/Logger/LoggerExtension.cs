@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 namespace Collab.SyncServer.Extensions.Logger;
 
 /// <summary>Logs hook events through source-generated log methods (<see cref="LoggerOptions"/> switches them).</summary>
-internal sealed partial class LoggerExtension(IOptions<LoggerOptions> options, ILogger<LoggerExtension> logger) : ICollabExtension
+internal sealed partial class LoggerExtension(IOptions<LoggerOptions> options, ILogger<LoggerExtension> logger) : ICollabExtension, ICollabHookFilter
 {
     private readonly LoggerOptions _options = options.Value;
+
+    /// <summary>The change log is at debug level: with it hidden (the default), no payload is built per update.</summary>
+    public bool Uses(string hookName) =>
+        hookName != nameof(OnChange) || (_options.OnChange && logger.IsEnabled(LogLevel.Debug));
 
     /// <summary>Runs last, so that it logs what the other extensions let through.</summary>
     public int Priority => -1000;

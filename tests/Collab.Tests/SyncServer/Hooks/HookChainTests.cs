@@ -154,6 +154,35 @@ public sealed class HookChainTests
         Assert.False(chain.Implements(nameof(ICollabExtension.OnConnect)));
     }
 
+    private sealed class SwitchableChanges(bool on) : ICollabExtension, ICollabHookFilter
+    {
+        public bool On { get; set; } = on;
+
+        public ValueTask OnChange(OnChangePayload payload) => default;
+
+        public bool Uses(string hookName) => hookName != nameof(OnChange) || On;
+    }
+
+    private sealed class Changes : ICollabExtension
+    {
+        public ValueTask OnChange(OnChangePayload payload) => default;
+    }
+
+    [Fact]
+    public void AHookIsWantedWhenAnImplementingExtensionUsesItNow()
+    {
+        var switchable = new SwitchableChanges(on: false);
+        Assert.False(Chain(new StoresOnly(), switchable).Wants(nameof(ICollabExtension.OnChange)));
+        Assert.False(Chain(new StoresOnly()).Wants(nameof(ICollabExtension.OnChange)));
+
+        switchable.On = true;
+        Assert.True(Chain(new StoresOnly(), switchable).Wants(nameof(ICollabExtension.OnChange)));
+
+        // an extension without a filter always counts; a filter never speaks for hooks it does not implement
+        Assert.True(Chain(new SwitchableChanges(on: false), new Changes()).Wants(nameof(ICollabExtension.OnChange)));
+        Assert.False(Chain(new SwitchableChanges(on: true)).Wants(nameof(ICollabExtension.OnStoreDocument)));
+    }
+
     [Fact]
     public void RelayOriginsSkipStoreHooksAndAreNotRelayedAgain()
     {
