@@ -126,6 +126,14 @@ public sealed class SyncServerOptions
     /// </summary>
     public bool InlineIo { get; set; } = true;
 
+    /// <summary>
+    /// After the managed heap grew by 32 MiB and the process then allocated little for 3 s (a burst of connections
+    /// that now sit idle), run one compacting collection that returns the garbage and fragmentation to the system.
+    /// Never runs under load. False = leave it to the runtime (memory stays at its high-water mark until the next
+    /// collection, which an idle server may not need for a long time).
+    /// </summary>
+    public bool MemoryReducer { get; set; } = true;
+
     /// <summary>Flush a batch early once this many update bytes are buffered.</summary>
     [Range(1, int.MaxValue)]
     public int FlushMaxBytes { get; set; } = 1024 * 1024;

@@ -14,7 +14,7 @@ public abstract partial class DocumentConnection : ICollabConnection
 {
     private const int MaxBacklog = 256;
     private readonly Lock _inboundLock = new();
-    private readonly Queue<byte[]> _inbound = new();
+    private Queue<byte[]>? _inbound; // frames waiting behind one whose handling awaits (or before the start); none most of the time
     private readonly Queue<long> _acks = new();
     private bool _draining;
     private TaskCompletionSource? _closedSignal;
@@ -142,8 +142,9 @@ public abstract partial class DocumentConnection : ICollabConnection
 
             if (_running || !_started)
             {
-                _inbound.Enqueue(frame);
-                if (_inbound.Count < MaxBacklog)
+                var inbound = _inbound ??= new Queue<byte[]>();
+                inbound.Enqueue(frame);
+                if (inbound.Count < MaxBacklog)
                 {
                     return default;
                 }
@@ -179,15 +180,17 @@ public abstract partial class DocumentConnection : ICollabConnection
             var finish = false;
             lock (_inboundLock)
             {
-                if (_inbound.TryDequeue(out frame))
+                if (_inbound is { } inbound && inbound.TryDequeue(out frame))
                 {
-                    if (_inbound.Count < MaxBacklog / 2)
+                    if (inbound.Count < MaxBacklog / 2)
                     {
                         _capacity?.TrySetResult();
                     }
 
                     continue;
                 }
+
+                _inbound = null;
 
                 _running = false;
                 if (IsClosed && !_finished)

@@ -25,7 +25,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
     }
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, Pending>? _pending; // only while some address authenticates: idle sockets keep none
     private readonly Dictionary<string, DocumentConnection> _connections = new(StringComparer.Ordinal);
     private Dictionary<string, DocumentConnection>? _closing;
     private int _queuedBytes;
@@ -81,7 +81,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
             // fallback to the plain document name for established connections, but never for a session address
             // that is authenticating (or wants to) on its own
             if (!_connections.TryGetValue(message.Address, out target) && message.SessionId is not null
-                && message.Type != MessageType.Auth && !_pending.ContainsKey(message.Address))
+                && message.Type != MessageType.Auth && _pending?.ContainsKey(message.Address) != true)
             {
                 _connections.TryGetValue(message.DocumentName, out target);
             }
@@ -105,20 +105,21 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
 
     private void QueueOrAuthenticateLocked(InboundMessage message)
     {
-        if (!_pending.TryGetValue(message.Address, out var pending))
+        var pendings = _pending ??= new(StringComparer.Ordinal);
+        if (!pendings.TryGetValue(message.Address, out var pending))
         {
-            if (_pending.Count >= Options.MaxPendingDocuments)
+            if (pendings.Count >= Options.MaxPendingDocuments)
             {
                 throw new ProtocolException(CloseCodes.ResetConnection, "Reset Connection");
             }
 
-            if (_pending.Count + _connections.Count >= Options.MaxDocumentsPerSocket)
+            if (pendings.Count + _connections.Count >= Options.MaxDocumentsPerSocket)
             {
                 throw new ProtocolException(CloseCodes.ResetConnection, "Too Many Documents");
             }
 
             pending = new Pending(message.Address);
-            _pending[message.Address] = pending;
+            pendings[message.Address] = pending;
         }
 
         if (message.Type == MessageType.Auth && !pending.AuthInProgress)
@@ -151,9 +152,13 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
     /// <summary>Drops the pending state of an address (after PermissionDenied, so the client may retry).</summary>
     private void ForgetPendingLocked(Pending pending)
     {
-        if (_pending.TryGetValue(pending.Address, out var current) && current == pending)
+        if (_pending is not null && _pending.TryGetValue(pending.Address, out var current) && current == pending)
         {
             _pending.Remove(pending.Address);
+            if (_pending.Count == 0)
+            {
+                _pending = null;
+            }
         }
 
         _queuedBytes -= pending.Queue.Sum(f => f.Length);
@@ -210,7 +215,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
         {
             _closed = true;
             connections = [.. _connections.Values];
-            foreach (var pending in _pending.Values.ToList())
+            foreach (var pending in _pending?.Values.ToList() ?? [])
             {
                 ForgetPendingLocked(pending);
             }

@@ -96,15 +96,37 @@ internal abstract class SocketSession
             // after a termination the loop keeps reading (and ignoring) until the peer answers the close frame
             while (true)
             {
-                var next = _socket.ReceiveAsync();
-                if (!next.IsCompleted || ++handled >= FramesPerTurn)
+                if (!_socket.TryReceive(out var inbound))
                 {
-                    // the end of a turn: send what the frames handled so far changed, before waiting
+                    // the end of a turn: send what the frames handled so far changed, before waiting; the transport
+                    // is awaited here (not in a FrameSocket method), so an idle socket keeps this state machine only
+                    handled = 0;
+                    BroadcastTurn.FlushDeferred();
+                    while (true)
+                    {
+                        System.IO.Pipelines.ReadResult read;
+                        try
+                        {
+                            read = await _socket.ReadAsync().ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (FrameSocket.IsTransportFailure(e))
+                        {
+                            inbound = _socket.Vanished();
+                            break;
+                        }
+
+                        if (_socket.TryConsume(read, out inbound))
+                        {
+                            break;
+                        }
+                    }
+                }
+                else if (++handled >= FramesPerTurn)
+                {
                     handled = 0;
                     BroadcastTurn.FlushDeferred();
                 }
 
-                var inbound = await next.ConfigureAwait(false);
                 switch (inbound.Kind)
                 {
                     case FrameKind.Closed:

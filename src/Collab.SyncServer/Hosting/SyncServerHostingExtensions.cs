@@ -43,6 +43,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton<ConnectionServices>();
         services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
         services.AddHostedService<SyncServerLifetime>();
+        services.AddHostedService<MemoryReducer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, DirectWebSocketsSetup>());
         return builder;
     }

@@ -59,4 +59,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1140, Level = LogLevel.Information, Message = "Sync server shutting down: {Documents} documents, {Sockets} sockets")]
     public static partial void ShuttingDown(this ILogger logger, int documents, int sockets);
+
+    [LoggerMessage(EventId = 1141, Level = LogLevel.Information, Message = "Memory reducer: managed heap committed {Before:0.0} MiB -> {After:0.0} MiB after a quiet spell")]
+    public static partial void MemoryReduced(this ILogger logger, double before, double after);
 }

@@ -38,6 +38,9 @@ public static class SyncServerTelemetry
     /// <summary>Time from the first buffered change to the end of its fan-out.</summary>
     public static readonly Histogram<double> FanOutLatency = Meter.CreateHistogram<double>("collab.syncserver.fanout.duration", "ms", "Broadcast latency");
 
+    /// <summary>Compacting collections run by the memory reducer after a burst.</summary>
+    public static readonly Counter<long> MemoryReductions = Meter.CreateCounter<long>("collab.syncserver.memory.reductions", "{collection}", "Memory reductions");
+
     /// <summary>Duration of store hook chains.</summary>
     public static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>("collab.syncserver.store.duration", "ms", "Store duration");
 

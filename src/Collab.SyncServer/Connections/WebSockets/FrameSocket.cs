@@ -82,42 +82,101 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<InboundFrame> ReceiveAsync()
     {
-        try
+        while (true)
         {
-            while (true)
+            if (TryReceive(out var frame))
             {
-                if (!input.TryRead(out var result))
-                {
-                    result = await input.ReadAsync().ConfigureAwait(false);
-                }
+                return frame;
+            }
 
-                var buffer = result.Buffer;
-                var found = Parse(ref buffer, out var frame);
-                // what was parsed is consumed; without a result everything was examined, so the next read waits for more
-                input.AdvanceTo(buffer.Start, found ? buffer.Start : buffer.End);
-                if (found)
-                {
-                    if (frame.Kind is FrameKind.Closed or FrameKind.ProtocolError)
-                    {
-                        _closeReceived = true;
-                    }
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransportFailure(e))
+            {
+                return Vanished();
+            }
 
-                    return frame;
-                }
-
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    _closeReceived = true;
-                    return new InboundFrame(FrameKind.Closed, [], 1006);
-                }
+            if (TryConsume(result, out frame))
+            {
+                return frame;
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
-            or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+    }
+
+    /// <summary>
+    /// The next frame from bytes that have already arrived, without waiting; false when more must be read
+    /// (<see cref="ReadAsync"/>, then <see cref="TryConsume"/>). With <see cref="ReadAsync"/> a receive loop can
+    /// await the transport directly and keep no state machine of this class while a socket is idle.
+    /// </summary>
+    public bool TryReceive(out InboundFrame frame)
+    {
+        try
         {
-            _closeReceived = true;
-            return new InboundFrame(FrameKind.Closed, [], 1006);
+            if (input.TryRead(out var result))
+            {
+                return TryConsume(result, out frame);
+            }
         }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            frame = Vanished();
+            return true;
+        }
+
+        frame = default;
+        return false;
+    }
+
+    /// <summary>Waits for more bytes; hand the result to <see cref="TryConsume"/>. Transport failures throw (see <see cref="IsTransportFailure"/>).</summary>
+    public ValueTask<ReadResult> ReadAsync() => input.ReadAsync();
+
+    /// <summary>Parses what <see cref="ReadAsync"/> returned; false when the frame is not complete yet.</summary>
+    public bool TryConsume(ReadResult result, out InboundFrame frame)
+    {
+        try
+        {
+            var buffer = result.Buffer;
+            var found = Parse(ref buffer, out frame);
+            // what was parsed is consumed; without a result everything was examined, so the next read waits for more
+            input.AdvanceTo(buffer.Start, found ? buffer.Start : buffer.End);
+            if (found)
+            {
+                if (frame.Kind is FrameKind.Closed or FrameKind.ProtocolError)
+                {
+                    _closeReceived = true;
+                }
+
+                return true;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                frame = Vanished();
+                return true;
+            }
+
+            return false;
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            frame = Vanished();
+            return true;
+        }
+    }
+
+    /// <summary>The exceptions a read or advance throws when the connection is gone (reported as a 1006 close).</summary>
+    public static bool IsTransportFailure(Exception e) =>
+        e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException
+            or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException;
+
+    /// <summary>The frame a receive reports when the connection ended without a close frame.</summary>
+    public InboundFrame Vanished()
+    {
+        _closeReceived = true;
+        return new InboundFrame(FrameKind.Closed, [], 1006);
     }
 
     /// <summary>Consumes frames from <paramref name="buffer"/> until one yields a result; false when more bytes are needed.</summary>
