@@ -13,9 +13,8 @@ namespace Collab.SyncServer.Connections;
 public abstract partial class DocumentConnection : ICollabConnection
 {
     private const int MaxBacklog = 256;
-    private readonly Lock _inboundLock = new();
     private Queue<byte[]>? _inbound; // frames waiting behind one whose handling awaits (or before the start); none most of the time
-    private readonly Queue<long> _acks = new();
+    private readonly Queue<long> _acks = new(); // also the lock of the inbound state (one lock object less per connection)
     private bool _draining;
     private TaskCompletionSource? _closedSignal;
     private TaskCompletionSource? _capacity;
@@ -110,7 +109,7 @@ public abstract partial class DocumentConnection : ICollabConnection
     /// <summary>Starts processing inbound frames (after the queued ones were enqueued).</summary>
     internal void Start()
     {
-        lock (_inboundLock)
+        lock (_acks)
         {
             if (_started)
             {
@@ -133,7 +132,7 @@ public abstract partial class DocumentConnection : ICollabConnection
     /// </summary>
     internal ValueTask EnqueueAsync(byte[] frame)
     {
-        lock (_inboundLock)
+        lock (_acks)
         {
             if (IsClosed)
             {
@@ -178,7 +177,7 @@ public abstract partial class DocumentConnection : ICollabConnection
             }
 
             var finish = false;
-            lock (_inboundLock)
+            lock (_acks)
             {
                 if (_inbound is { } inbound && inbound.TryDequeue(out frame))
                 {
@@ -252,7 +251,7 @@ public abstract partial class DocumentConnection : ICollabConnection
         _close = (code, reason, notify);
         _skipQueued = !drain;
         bool idle;
-        lock (_inboundLock)
+        lock (_acks)
         {
             _capacity?.TrySetResult();
             // a connection closed before it started still runs its close sequence

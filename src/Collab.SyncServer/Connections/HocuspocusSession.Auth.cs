@@ -75,7 +75,7 @@ internal sealed partial class HocuspocusSession
             }
 
             ForgetPendingLocked(pending);
-            _connections[pending.Address] = connection;
+            _connections.Set(connection.Address, connection); // its address is the document's own name instance when equal
         }
 
         connection.Start();

@@ -26,7 +26,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
 
     private readonly Lock _gate = new();
     private Dictionary<string, Pending>? _pending; // only while some address authenticates: idle sockets keep none
-    private readonly Dictionary<string, DocumentConnection> _connections = new(StringComparer.Ordinal);
+    private AddressMap<DocumentConnection> _connections;
     private Dictionary<string, DocumentConnection>? _closing;
     private int _queuedBytes;
     private int _queuedMessages;
@@ -187,7 +187,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
         {
             lock (_gate)
             {
-                return [.. _connections.Values];
+                return _connections.Values();
             }
         }
     }
@@ -200,7 +200,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
     {
         lock (_gate)
         {
-            foreach (var address in _connections.Keys)
+            foreach (var address in _connections.Keys())
             {
                 Send(OutboundMessages.Close(address, reason));
             }
@@ -214,7 +214,7 @@ internal sealed partial class HocuspocusSession(FrameSocket socket, HttpContext 
         lock (_gate)
         {
             _closed = true;
-            connections = [.. _connections.Values];
+            connections = _connections.Values();
             foreach (var pending in _pending?.Values.ToList() ?? [])
             {
                 ForgetPendingLocked(pending);

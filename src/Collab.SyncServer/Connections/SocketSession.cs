@@ -35,6 +35,9 @@ internal abstract class SocketSession
 
     public HttpContext Http { get; }
 
+    /// <summary>Disposed when the session ends (the request features of a socket upgraded below the HTTP stack).</summary>
+    internal IAsyncDisposable? Resources { get; set; }
+
     public ConnectionServices Services { get; }
 
     protected SyncServerOptions Options { get; }
@@ -200,6 +203,10 @@ internal abstract class SocketSession
             Services.Sessions.Remove(this);
             SyncServerTelemetry.Sockets.Add(-1);
             Services.Logger.SocketClosed(SocketId);
+            if (Resources is { } resources)
+            {
+                await resources.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -23,22 +23,53 @@ internal sealed class DirectWebSockets(ConnectionServices services)
 
     private readonly IServiceScopeFactory _scopes = services.Services.GetRequiredService<IServiceScopeFactory>();
 
-    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    public Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        // the handshake runs in methods that complete before the session starts: an idle socket keeps only this
-        // frame, the session's and the pending read's
+        // The handshake is an async method that completes before the session starts, and the connection's task is
+        // then the session's own: while the socket lives no state machine of this class is kept (an awaiting method
+        // here would hold one per socket).
+        var accepted = HandshakeAsync(connection, next);
+        if (accepted.IsCompletedSuccessfully)
+        {
+            return accepted.Result?.RunAsync() ?? Task.CompletedTask;
+        }
+
+        return accepted.ContinueWith(
+            static t => t.IsCompletedSuccessfully ? t.Result?.RunAsync() ?? Task.CompletedTask : t,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>
+    /// Reads the request head; a sync-path upgrade gets its answer and a session (which then owns the request's
+    /// features), anything else goes on to Kestrel's HTTP stack (awaited here) and yields null, as does a refusal.
+    /// </summary>
+    private async Task<SocketSession?> HandshakeAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
         if (await ReadUpgradeAsync(connection).ConfigureAwait(false) is not { } request)
         {
             await next(connection).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        var features = new DirectHttpFeatures(connection, _scopes, request.Path, request.QueryString, request.RawTarget, request.Headers).WithAddresses();
-        await using (features.ConfigureAwait(false))
+        DirectHttpFeatures? features = new DirectHttpFeatures(connection, _scopes, request.Path, request.QueryString, request.RawTarget, request.Headers).WithAddresses();
+        try
         {
             if (await AcceptAsync(connection, features).ConfigureAwait(false) is { } session)
             {
-                await session.RunAsync().ConfigureAwait(false);
+                session.Resources = features;
+                features = null;
+                return session;
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (features is not null)
+            {
+                await features.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -125,7 +125,7 @@ internal static class WebSocketHandshake
             return ParseStatus.Other;
         }
 
-        IHeaderDictionary headers = new HeaderDictionary();
+        IHeaderDictionary headers = new CompactHeaderDictionary(lines.Length - 1);
         for (var i = 1; i < lines.Length; i++)
         {
             var line = lines[i];
