@@ -6,6 +6,15 @@ using Collab.Benchmarks.Comparison;
 // comparison table. Own options (removed before BenchmarkDotNet sees the arguments):
 //   --no-yjs            skip the yjs baseline and the memory probe
 //   --yjs-timeout-s N   time limit per baseline workload (default 120; yjs needs far longer to merge all B4 updates)
+//   --gc-pauses [N]     instead: GC pauses of 200 documents edited at random positions (N inserts each, default
+//                       6000), items from ItemPool against freshly allocated items, same run
+if (Array.IndexOf(args, "--gc-pauses") is var gcIndex and >= 0)
+{
+    var perDocument = gcIndex + 1 < args.Length ? int.Parse(args[gcIndex + 1], CultureInfo.InvariantCulture) : 6000;
+    Collab.Benchmarks.Workloads.GcPauses.Run(perDocument);
+    return;
+}
+
 var ownFlags = new[] { "--no-yjs", "--yjs-timeout-s" };
 var noYjs = args.Contains("--no-yjs");
 var timeoutIndex = Array.IndexOf(args, "--yjs-timeout-s");

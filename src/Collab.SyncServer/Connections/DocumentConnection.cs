@@ -17,6 +17,7 @@ public abstract partial class DocumentConnection : ICollabConnection
     private readonly Queue<long> _acks = new(); // also the lock of the inbound state (one lock object less per connection)
     private bool _draining;
     private TaskCompletionSource? _closedSignal;
+    private ConnectionOrigin? _origin; // made at the first change: connections that only read never need one
     private TaskCompletionSource? _capacity;
     private int _closing;
     private bool _skipQueued;
@@ -37,7 +38,6 @@ public abstract partial class DocumentConnection : ICollabConnection
         Context = payload.Context;
         RequestHeaders = payload.RequestHeaders;
         RequestParameters = payload.RequestParameters;
-        Origin = new ConnectionOrigin(this);
     }
 
     internal SocketSession Session { get; }
@@ -47,7 +47,7 @@ public abstract partial class DocumentConnection : ICollabConnection
     private protected ConnectionServices Services { get; }
 
     /// <summary>The origin of every change this connection makes.</summary>
-    public ConnectionOrigin Origin { get; }
+    public ConnectionOrigin Origin => _origin ?? Interlocked.CompareExchange(ref _origin, new ConnectionOrigin(this), null) ?? _origin;
 
     /// <inheritdoc />
     public string SocketId => Session.SocketId;

@@ -17,9 +17,10 @@ namespace Collab.SyncServer.Connections;
 /// </remarks>
 internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMessages, Action onOverflow)
 {
+    // The lock is the FrameSocket itself: this sender is its only writer and nothing else locks it (one object less
+    // per socket).
     private readonly record struct Outgoing(byte Opcode, byte[] Payload);
 
-    private readonly Lock _lock = new();
     private TaskCompletionSource? _completion;
     private Queue<Outgoing>? _queue;
     private long _queuedBytes;
@@ -44,7 +45,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     private bool Enqueue(Outgoing message)
     {
         var overflow = false;
-        lock (_lock)
+        lock (socket)
         {
             if (_closing)
             {
@@ -83,7 +84,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     /// <summary>Stops accepting messages; sends what is queued (unless <paramref name="discardQueued"/>) and then the close frame.</summary>
     public void Close(int code, string reason, bool discardQueued)
     {
-        lock (_lock)
+        lock (socket)
         {
             if (_close is not null)
             {
@@ -130,7 +131,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
                     Write(message);
                 }
 
-                lock (_lock)
+                lock (socket)
                 {
                     if (!_discard && _queue is not null)
                     {
@@ -205,7 +206,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     private bool TryTakeNext(out Outgoing? next)
     {
         next = null;
-        lock (_lock)
+        lock (socket)
         {
             if ((_queue is { Count: > 0 } && !_discard) || _close is not null)
             {
@@ -230,7 +231,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     /// <summary>The close frame went out (or the peer is gone): nothing is written any more.</summary>
     private void Finish()
     {
-        lock (_lock)
+        lock (socket)
         {
             _closing = true;
             _discard = true;

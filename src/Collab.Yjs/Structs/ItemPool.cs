@@ -33,6 +33,9 @@ internal static class ItemPool
     [ThreadStatic]
     private static int t_next;
 
+    /// <summary>False: every item is freshly allocated (the baseline of the GC-pause benchmark).</summary>
+    internal static bool Enabled { get; set; } = true;
+
     /// <summary>Chunks waiting to age plus chunks ready (for tests and diagnostics).</summary>
     internal static int PooledChunks
     {
@@ -48,6 +51,11 @@ internal static class ItemPool
     /// <summary>A blank item: aged when one is ready, otherwise newly allocated.</summary>
     public static Item Rent()
     {
+        if (!Enabled)
+        {
+            return new Item();
+        }
+
         var chunk = t_chunk;
         var next = t_next;
         if (chunk is not null && next < chunk.Length)
