@@ -135,7 +135,7 @@ internal abstract class SocketSession
                     case FrameKind.Closed:
                         return;
                     case FrameKind.ProtocolError:
-                        Terminate(FrameSocket.ProtocolErrorCode, "Protocol Error", null);
+                        Terminate(inbound.CloseCode, inbound.CloseCode == FrameSocket.InvalidPayloadCode ? "Invalid Payload Data" : "Protocol Error", null);
                         return;
                     case FrameKind.Ping:
                         Sender.SendPong(inbound.Payload);

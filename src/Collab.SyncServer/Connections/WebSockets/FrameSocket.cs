@@ -48,6 +48,9 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
     /// <summary>RFC 6455 §7.4.1: 1002, the peer broke the framing rules.</summary>
     public const int ProtocolErrorCode = 1002;
 
+    /// <summary>Close code for a close frame whose reason is not UTF-8 (invalid frame payload data).</summary>
+    public const int InvalidPayloadCode = 1007;
+
     private const int MaxControlPayload = 125;
 
     // the data frame being read (its header is consumed; payload bytes remain)
@@ -380,7 +383,18 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
             return new InboundFrame(FrameKind.ProtocolError, [], ProtocolErrorCode);
         }
 
-        return new InboundFrame(FrameKind.Closed, [], BinaryPrimitives.ReadUInt16BigEndian(payload));
+        // RFC 6455 §7.4: codes a peer may send (as the ws library accepts them: the IANA-registered 1012–1014 too);
+        // 1004–1006 and 1015 are reserved, 1016–2999 unassigned, 5000 and up undefined
+        var code = BinaryPrimitives.ReadUInt16BigEndian(payload);
+        if (!(code is >= 1000 and <= 1014 and not (1004 or 1005 or 1006) or >= 3000 and <= 4999))
+        {
+            return new InboundFrame(FrameKind.ProtocolError, [], ProtocolErrorCode);
+        }
+
+        // the reason must be UTF-8 (§8.1): otherwise 1007
+        return System.Text.Unicode.Utf8.IsValid(payload.AsSpan(2))
+            ? new InboundFrame(FrameKind.Closed, [], code)
+            : new InboundFrame(FrameKind.ProtocolError, [], InvalidPayloadCode);
     }
 
     private static bool Fail(out InboundFrame frame)

@@ -276,9 +276,35 @@ public sealed class FrameSocketTests
     }
 
     [Theory]
+    [InlineData("03e7", 1002)]
+    [InlineData("03ec", 1002)]
+    [InlineData("03ed", 1002)]
+    [InlineData("03ee", 1002)]
+    [InlineData("03f7", 1002)]
+    [InlineData("03f8", 1002)]
+    [InlineData("07d0", 1002)]
+    [InlineData("0bb7", 1002)]
+    [InlineData("1388", 1002)]
+    [InlineData("0000", 1002)]
+    [InlineData("03e8fffe", 1007)]
+    [InlineData("03e8c328", 1007)]
+    public async Task ACloseFrameWithAForbiddenCodeOrANonUtf8ReasonIsAnError(string payloadHex, int expected)
+    {
+        var payload = Convert.FromHexString(payloadHex);
+        var frames = await ReceiveAllAsync([0x88, (byte)(0x80 | payload.Length), 0, 0, 0, 0, .. payload], () => 1);
+
+        Assert.Equal(FrameKind.ProtocolError, frames[^1].Kind);
+        Assert.Equal(expected, frames[^1].CloseCode);
+    }
+
+    [Theory]
     [InlineData("888000000000", 1005)]
     [InlineData("88820000000003e8", 1000)]
     [InlineData("8882ffffffff f05f", 4000)]
+    [InlineData("88820000000003f4", 1012)]
+    [InlineData("8882000000000bb8", 3000)]
+    [InlineData("88820000000013 87", 4999)]
+    [InlineData("88840000000003e8c3a9", 1000)]
     public async Task ACloseFrameIsReadWithItsCode(string hex, int code)
     {
         var frames = await ReceiveAllAsync(Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal)), () => 1);

@@ -181,6 +181,19 @@ public sealed class WebSocketFramingTests
             s.SendAsync(RawWebSocket.Frame(Binary, [], encoding: LengthEncoding.Bits64, declaredLength: 1L << 40)), maxMessageBytes: "4096");
 
     [Theory]
+    [InlineData(true, 1005)]
+    [InlineData(true, 2000)]
+    [InlineData(false, 999)]
+    public async Task ACloseFrameWithAForbiddenCodeIsAProtocolError(bool direct, int code) =>
+        await AssertClosesWithAsync(direct, 1002, s => s.SendFrameAsync(Close, [(byte)(code >> 8), (byte)code]));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ACloseReasonThatIsNotUtf8ClosesWithInvalidPayloadData(bool direct) =>
+        await AssertClosesWithAsync(direct, 1007, s => s.SendFrameAsync(Close, [0x03, 0xE8, 0xC3, 0x28]));
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task ATextFrameClosesWithUnsupportedData(bool direct) =>
