@@ -154,44 +154,56 @@ public abstract partial class DocumentConnection
     /// </summary>
     private void DrainAcknowledgements()
     {
-        while (true)
+        // the acknowledgements that are due now leave together: after a store, every change it covered at once
+        var due = 0;
+        try
         {
-            long sequence;
-            lock (_acks)
+            while (true)
             {
-                if (!_acks.TryPeek(out sequence))
+                long sequence;
+                lock (_acks)
                 {
-                    _draining = false;
-                    return;
+                    if (!_acks.TryPeek(out sequence))
+                    {
+                        _draining = false;
+                        return;
+                    }
                 }
-            }
 
-            var durable = Services.Durability.WhenDurableAsync(Document, sequence);
-            if (!durable.IsCompleted)
-            {
-                durable.ContinueWith(
-                    static (_, s) => ((DocumentConnection)s!).DrainAcknowledgements(),
-                    this,
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-                return;
-            }
-
-            lock (_acks)
-            {
-                if (!durable.IsCompletedSuccessfully)
+                var durable = Services.Durability.WhenDurableAsync(Document, sequence);
+                if (!durable.IsCompleted)
                 {
-                    // the document went away before its changes were stored: no acknowledgement
-                    _acks.Clear();
-                    _draining = false;
+                    durable.ContinueWith(
+                        static (_, s) => ((DocumentConnection)s!).DrainAcknowledgements(),
+                        this,
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
                     return;
                 }
 
-                _acks.Dequeue();
-            }
+                lock (_acks)
+                {
+                    if (!durable.IsCompletedSuccessfully)
+                    {
+                        // the document went away before its changes were stored: no acknowledgement
+                        _acks.Clear();
+                        _draining = false;
+                        return;
+                    }
 
-            SendSyncStatus(true);
+                    _acks.Dequeue();
+                }
+
+                due++;
+            }
+        }
+        finally
+        {
+            if (due > 0)
+            {
+                SendSyncStatuses(due);
+            }
         }
     }
 

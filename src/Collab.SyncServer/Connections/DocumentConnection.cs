@@ -93,6 +93,15 @@ public abstract partial class DocumentConnection : ICollabConnection
 
     private protected abstract void SendSyncStatus(bool applied);
 
+    /// <summary>Acknowledges <paramref name="count"/> changes at once (one write to the socket where the protocol allows).</summary>
+    private protected virtual void SendSyncStatuses(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            SendSyncStatus(true);
+        }
+    }
+
     private protected abstract ValueTask HandleFrameAsync(byte[] frame);
 
     private protected abstract void NotifyClosed(int code, string reason);
@@ -105,6 +114,8 @@ public abstract partial class DocumentConnection : ICollabConnection
 
     /// <summary>Queues a message for the socket; false when the socket is closing or overflowed.</summary>
     internal bool Send(byte[] message) => Session.Send(message);
+
+    internal bool Send(byte[] message, int count) => Session.Send(message, count);
 
     /// <summary>Starts processing inbound frames (after the queued ones were enqueued).</summary>
     internal void Start()

@@ -20,6 +20,9 @@ internal sealed class HocuspocusConnection(SocketSession session, ServerDocument
 
     private protected override void SendSyncStatus(bool applied) => Send(OutboundMessages.SyncStatus(Address, applied));
 
+    // one SyncStatus per change (the provider counts them), written together
+    private protected override void SendSyncStatuses(int count) => Send(OutboundMessages.SyncStatus(Address, true), count);
+
     public override void SendStateless(string payload) => Send(OutboundMessages.Stateless(Address, payload));
 
     public override void RequestToken() => Send(OutboundMessages.TokenRequest(Address));

@@ -10,7 +10,7 @@ namespace Collab.SyncServer.Connections;
 /// slowing anyone.
 /// </summary>
 /// <remarks>
-/// No task or thread per socket: when nothing is in flight, <see cref="TrySend"/> writes the frame on the caller's
+/// No task or thread per socket: when nothing is in flight, <see cref="TrySend(byte[])"/> writes the frame on the caller's
 /// thread and the transport's pipe accepts it synchronously unless the client reads slowly. Only then does a
 /// continuation take over; it writes everything queued meanwhile with one flush, in order, and finally the close
 /// frame. An idle socket holds no buffer and no pending operation here.
@@ -37,12 +37,18 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
         LazyInitializer.EnsureInitialized(ref _completion, static () => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>Queues (or writes) a binary message; false when the socket is closing or overflowed.</summary>
-    public bool TrySend(byte[] message) => Enqueue(new Outgoing(FrameSocket.OpBinary, message));
+    public bool TrySend(byte[] message) => Enqueue(new Outgoing(FrameSocket.OpBinary, message), 1);
+
+    /// <summary>
+    /// Queues (or writes) the same binary message <paramref name="count"/> times, leaving with one flush when nothing
+    /// is in flight (a burst of acknowledgements costs one system call, not one each).
+    /// </summary>
+    public bool TrySend(byte[] message, int count) => count <= 0 || Enqueue(new Outgoing(FrameSocket.OpBinary, message), count);
 
     /// <summary>Answers a ping.</summary>
-    public void SendPong(byte[] payload) => Enqueue(new Outgoing(FrameSocket.OpPong, payload));
+    public void SendPong(byte[] payload) => Enqueue(new Outgoing(FrameSocket.OpPong, payload), 1);
 
-    private bool Enqueue(Outgoing message)
+    private bool Enqueue(Outgoing message, int count)
     {
         var overflow = false;
         lock (socket)
@@ -52,15 +58,27 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
                 return false;
             }
 
-            if (!_sending)
+            // while nothing is in flight this caller writes the first copy itself and the rest leave with it
+            var queued = _sending ? count : count - 1;
+            if (_queuedBytes + ((long)message.Payload.Length * queued) <= maxBytes && (_queue?.Count ?? 0) + queued <= maxMessages)
             {
+                if (queued > 0)
+                {
+                    var queue = _queue ??= new Queue<Outgoing>();
+                    for (var i = 0; i < queued; i++)
+                    {
+                        queue.Enqueue(message);
+                    }
+
+                    _queuedBytes += (long)message.Payload.Length * queued;
+                }
+
+                if (_sending)
+                {
+                    return true;
+                }
+
                 _sending = true;
-            }
-            else if (_queuedBytes + message.Payload.Length <= maxBytes && (_queue?.Count ?? 0) < maxMessages)
-            {
-                (_queue ??= new Queue<Outgoing>()).Enqueue(message);
-                _queuedBytes += message.Payload.Length;
-                return true;
             }
             else
             {

@@ -51,6 +51,9 @@ internal abstract class SocketSession
 
     public bool Send(byte[] message) => !IsTerminated && Sender.TrySend(message);
 
+    /// <summary>Sends the same message <paramref name="count"/> times, with one flush.</summary>
+    public bool Send(byte[] message, int count) => !IsTerminated && Sender.TrySend(message, count);
+
     /// <summary>
     /// §7.2.4 steps 2–3 for one document, shared by both kinds of client: validate the name, run the onConnect and
     /// onAuthenticate chains with the same context and connection config, then mark the socket authenticated.
