@@ -326,40 +326,26 @@ internal sealed class RawWebSocket : IAsyncDisposable
         return new HttpAnswer(status, headers, Encoding.UTF8.GetString(body.ToArray()));
     }
 
-    private async Task<string> ReadLineBlockAsync(CancellationToken ct)
+    private Task<string> ReadLineBlockAsync(CancellationToken ct) => ReadUntilAsync("\r\n\r\n"u8.ToArray(), "HTTP head", ct);
+
+    private Task<string> ReadLineAsync(CancellationToken ct) => ReadUntilAsync("\r\n"u8.ToArray(), "line", ct);
+
+    /// <summary>The ASCII text before the next <paramref name="delimiter"/> (consumed with it).</summary>
+    private async Task<string> ReadUntilAsync(byte[] delimiter, string what, CancellationToken ct)
     {
         while (true)
         {
-            var index = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
+            var index = _buffer.AsSpan(_start, _end - _start).IndexOf(delimiter);
             if (index >= 0)
             {
                 var text = Encoding.ASCII.GetString(_buffer, _start, index);
-                _start += index + 4;
+                _start += index + delimiter.Length;
                 return text;
             }
 
             if (!await FillAsync(ct))
             {
-                throw new EndOfStreamException("the server closed the connection before a complete HTTP head");
-            }
-        }
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken ct)
-    {
-        while (true)
-        {
-            var index = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
-            if (index >= 0)
-            {
-                var text = Encoding.ASCII.GetString(_buffer, _start, index);
-                _start += index + 2;
-                return text;
-            }
-
-            if (!await FillAsync(ct))
-            {
-                throw new EndOfStreamException("the server closed the connection before a complete line");
+                throw new EndOfStreamException($"the server closed the connection before a complete {what}");
             }
         }
     }

@@ -150,7 +150,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var path = _folder.File("collab.db");
         using var store = new SqliteDocumentStore(path);
         await store.StoreAsync("doc", TextStates.Of("hello"), ct);
-        await ExecuteAsync(path, "UPDATE documents SET data = x'0001020304' WHERE name = 'doc'", ct);
+        await SqliteFiles.CorruptAsync(path, "doc", ct);
 
         var error = await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => store.LoadAsync("doc", ct));
 
@@ -164,7 +164,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var path = _folder.File("collab.db");
         using var store = new SqliteDocumentStore(path);
         await store.InitializeAsync(ct);
-        await ExecuteAsync(path, "INSERT INTO documents (name, data) VALUES ('doc', 'not a blob')", ct);
+        await SqliteFiles.ExecuteAsync(path, "INSERT INTO documents (name, data) VALUES ('doc', 'not a blob')", ct);
 
         await Assert.ThrowsAsync<DocumentStoreCorruptedException>(() => store.LoadAsync("doc", ct));
     }
@@ -174,7 +174,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var path = _folder.File("hocuspocus.db");
-        await ExecuteAsync(path, "CREATE TABLE documents (name varchar(255) NOT NULL, data blob NOT NULL, UNIQUE(name))", ct);
+        await SqliteFiles.ExecuteAsync(path, "CREATE TABLE documents (name varchar(255) NOT NULL, data blob NOT NULL, UNIQUE(name))", ct);
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await connection.OpenAsync(ct);
@@ -189,14 +189,5 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         Assert.Equal("from node", TextStates.Read((await store.LoadAsync("legacy", ct))!));
         await store.StoreAsync("legacy", TextStates.Of("from dotnet"), ct);
         Assert.Equal("from dotnet", TextStates.Read((await store.LoadAsync("legacy", ct))!));
-    }
-
-    private static async Task ExecuteAsync(string path, string sql, CancellationToken ct)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Collab.Persistence.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Collab.Tests.SyncServer.Extensions.Sqlite;
 
@@ -89,7 +88,7 @@ public sealed class SqliteWriterTests : IDisposable
         var path = _folder.File("collab.db");
         using var store = new SqliteDocumentStore(path);
         await store.StoreAsync("bad", TextStates.Of("hello"), ct);
-        await ExecuteAsync(path, "UPDATE documents SET data = x'0001020304' WHERE name = 'bad'", ct);
+        await SqliteFiles.CorruptAsync(path, "bad", ct);
         using var gate = await WriterGate.HoldAsync(store, ct);
 
         var before = Enumerable.Range(0, 3).Select(i => store.StoreAsync("ok-" + i, TextStates.Of("ok " + i), ct)).ToList();
@@ -163,15 +162,6 @@ public sealed class SqliteWriterTests : IDisposable
         await Task.WhenAll(pending).WaitAsync(Patience, ct);
         Assert.Equal([1, 200], gate.TransactionSizes);
         Assert.Equal(200, (await store.ListAsync("doc-", cancellationToken: ct)).Count);
-    }
-
-    private static async Task ExecuteAsync(string path, string sql, CancellationToken ct)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Holds the writer thread inside its first transaction (a store of "hold") until released; records transaction sizes.</summary>
