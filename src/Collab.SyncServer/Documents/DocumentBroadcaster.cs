@@ -13,7 +13,7 @@ namespace Collab.SyncServer.Documents;
 /// Lock order: callers (document lock, awareness lock) take only <c>_pending</c>; a flush takes <c>_send</c>,
 /// then <c>_pending</c> briefly, then the awareness lock to encode, never the other way round.
 /// </remarks>
-internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time, BroadcastFlusher flusher, ILogger logger)
+internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOptions options, TimeProvider time, BroadcastFlusher flusher, ILogger logger) : IFlushable
 {
     private readonly Lock _pending = new();
     private readonly Lock _send = new();
@@ -124,7 +124,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     }
 
     /// <summary>Flushes and logs a failure instead of throwing.</summary>
-    internal void FlushLogged()
+    public void FlushLogged()
     {
         try
         {
