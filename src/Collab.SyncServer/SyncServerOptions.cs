@@ -108,6 +108,14 @@ public sealed class SyncServerOptions
     public bool DirectWebSockets { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="DirectWebSockets"/>, write an upgraded socket's frames straight to the socket (one non-blocking
+    /// send per flush, the rest asynchronously when the client reads slowly) instead of through Kestrel's output pipe
+    /// and send loop, which cost about as much CPU per message as the send itself. Applies to plain TCP connections on
+    /// Kestrel's socket transport only (never below TLS). False = Kestrel's output pipe.
+    /// </summary>
+    public bool DirectSocketWrites { get; set; } = true;
+
+    /// <summary>
     /// Broadcast batching window (§7.9): a document's updates and awareness changes are sent at most this long after
     /// the first of them, merged, by one flusher for the whole server. Zero = at the end of the receive loop's turn
     /// (the reference's default). The 20 ms default merges what a continuously edited document receives in that time

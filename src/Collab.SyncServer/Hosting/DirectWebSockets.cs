@@ -111,7 +111,10 @@ internal sealed class DirectWebSockets(ConnectionServices services)
     {
         var (kind, document) = Route(features.Path)!.Value;
         var http = new DefaultHttpContext(features);
-        var output = connection.Transport.Output;
+        // the 101 answer too goes through the direct writer: the transport's output pipe is never written then
+        System.IO.Pipelines.PipeWriter output = services.Options.DirectSocketWrites && DirectSocketWriter.SocketOf(connection) is { } raw
+            ? new DirectSocketWriter(raw)
+            : connection.Transport.Output;
         if (!await SyncServerEndpoints.UpgradeAllowedAsync(http, services, kind).ConfigureAwait(false))
         {
             await output.WriteAsync(WebSocketHandshake.Refusal(features.StatusCode)).ConfigureAwait(false);

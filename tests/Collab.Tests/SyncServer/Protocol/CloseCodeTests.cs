@@ -168,11 +168,19 @@ public sealed class CloseCodeTests
         Assert.Equal("Reset Connection", (await client.WaitForAsync(MessageType.Close)).ReadStateless());
     }
 
-    [Fact]
-    public async Task ASlowReaderIsDisconnectedWithoutHoldingBackOthers()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ASlowReaderIsDisconnectedWithoutHoldingBackOthers(bool directSocketWrites)
     {
-        // one broadcast per update (no batching window), so that the stalled client's queue fills up by message count
-        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["MaxSendQueueMessages"] = "50", ["FlushDelay"] = "00:00:00" });
+        // one broadcast per update (no batching window), so that the stalled client's queue fills up by message count;
+        // with direct socket writes the stalled socket's remainder is one pending asynchronous send
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["MaxSendQueueMessages"] = "50",
+            ["FlushDelay"] = "00:00:00",
+            ["DirectSocketWrites"] = directSocketWrites ? "true" : "false",
+        });
         await using var writer = await host.ConnectAsync();
         await using var reader = await host.ConnectAsync();
         await writer.JoinAsync("doc");
