@@ -125,6 +125,17 @@ public sealed class SyncServerOptions
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
+    /// How long the echo of a client's own update may wait for the next message to that socket (§7.9, Appendix B2):
+    /// when everything a broadcast window carries came from one connection, that connection's copy is queued behind
+    /// its socket's next message — another client's update, an acknowledgement — and sent on its own only after this
+    /// delay. Every update is still echoed to its sender (which needs the echo for nothing: the provider counts
+    /// SyncStatus acknowledgements, and the awareness echo is the keep-alive); what changes is that a client typing
+    /// alone, or faster than the others, no longer costs a send per window for it. Zero = send the echo with the
+    /// window like everyone else's copy.
+    /// </summary>
+    public TimeSpan EchoDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Run socket I/O completions and the sessions' frame handling on the socket engine's thread instead of hopping
     /// to the thread pool (Kestrel's UnsafePreferInlineScheduling plus inline socket completions): far fewer thread
     /// wake-ups per message. Hooks on the message path (beforeHandleMessage, onChange, onStateless, awareness hooks)

@@ -13,11 +13,15 @@ internal sealed class ConnectionServices(
     SessionTracker sessions,
     TimeProvider time,
     IServiceProvider services,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    BroadcastFlusher flusher)
 {
     public SyncServerOptions Options { get; } = options.Value;
 
     public HookChain Hooks { get; } = hooks;
+
+    /// <summary>Ends broadcast windows and deferred echoes (protocol.md §7.9).</summary>
+    public BroadcastFlusher Flusher { get; } = flusher;
 
     public DocumentRegistry Registry { get; } = registry;
 

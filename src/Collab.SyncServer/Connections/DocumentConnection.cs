@@ -115,6 +115,9 @@ public abstract partial class DocumentConnection : ICollabConnection
     /// <summary>Queues a message for the socket; false when the socket is closing or overflowed.</summary>
     internal bool Send(byte[] message) => Session.Send(message);
 
+    /// <summary>Sends the echo of this connection's own update with the socket's next message (or after the echo delay).</summary>
+    internal bool SendDeferred(byte[] message) => Session.SendDeferred(message);
+
     internal bool Send(byte[] message, int count) => Session.Send(message, count);
 
     /// <summary>Starts processing inbound frames (after the queued ones were enqueued).</summary>

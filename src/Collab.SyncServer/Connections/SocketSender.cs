@@ -14,8 +14,14 @@ namespace Collab.SyncServer.Connections;
 /// thread and the transport's pipe accepts it synchronously unless the client reads slowly. Only then does a
 /// continuation take over; it writes everything queued meanwhile with one flush, in order, and finally the close
 /// frame. An idle socket holds no buffer and no pending operation here.
+/// <para>
+/// A deferred message (<see cref="TryDefer"/>: the echo of a client's own update) waits in the queue without a send of
+/// its own; the next message to the socket takes it along, in order, or <paramref name="echoes"/> flushes it after its
+/// delay.
+/// </para>
 /// </remarks>
-internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMessages, Action onOverflow)
+internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMessages, Action onOverflow, Documents.BroadcastFlusher? echoes = null)
+    : Documents.IFlushable
 {
     // The lock is the FrameSocket itself: this sender is its only writer and nothing else locks it (one object less
     // per socket).
@@ -28,6 +34,7 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     private bool _closing;
     private (int Code, string Reason)? _close;
     private bool _discard;
+    private bool _echoScheduled;
 
     /// <summary>Ends when the queue was written and the close frame sent (or the socket failed).</summary>
     public Task Completion => CompletionSource.Task;
@@ -45,12 +52,20 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
     /// </summary>
     public bool TrySend(byte[] message, int count) => count <= 0 || Enqueue(new Outgoing(FrameSocket.OpBinary, message), count);
 
+    /// <summary>
+    /// Queues a binary message to leave with the socket's next message, or on its own after the echo delay (when no
+    /// flusher was given: at once); false when the socket is closing or overflowed.
+    /// </summary>
+    public bool TryDefer(byte[] message) => Enqueue(new Outgoing(FrameSocket.OpBinary, message), 1, defer: echoes is not null);
+
     /// <summary>Answers a ping.</summary>
     public void SendPong(byte[] payload) => Enqueue(new Outgoing(FrameSocket.OpPong, payload), 1);
 
-    private bool Enqueue(Outgoing message, int count)
+    private bool Enqueue(Outgoing message, int count, bool defer = false)
     {
         var overflow = false;
+        var scheduleEcho = false;
+        bool writeFirst;
         lock (socket)
         {
             if (_closing)
@@ -58,8 +73,10 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
                 return false;
             }
 
-            // while nothing is in flight this caller writes the first copy itself and the rest leave with it
-            var queued = _sending ? count : count - 1;
+            // while nothing is in flight and nothing waits this caller writes the first copy itself and the rest
+            // leave with it; behind deferred messages everything queues, so that the order holds
+            writeFirst = !_sending && !defer && _queue is not { Count: > 0 };
+            var queued = writeFirst ? count - 1 : count;
             if (_queuedBytes + ((long)message.Payload.Length * queued) <= maxBytes && (_queue?.Count ?? 0) + queued <= maxMessages)
             {
                 if (queued > 0)
@@ -78,7 +95,15 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
                     return true;
                 }
 
-                _sending = true;
+                if (defer)
+                {
+                    scheduleEcho = !_echoScheduled;
+                    _echoScheduled = true;
+                }
+                else
+                {
+                    _sending = true;
+                }
             }
             else
             {
@@ -95,8 +120,43 @@ internal sealed class SocketSender(FrameSocket socket, int maxBytes, int maxMess
             return false;
         }
 
-        Pump(message);
+        if (defer)
+        {
+            if (scheduleEcho)
+            {
+                echoes!.ScheduleEcho(this);
+            }
+
+            return true;
+        }
+
+        Pump(writeFirst ? message : null);
         return true;
+    }
+
+    /// <summary>The echo delay ended: sends what is still deferred (nothing else took it along).</summary>
+    public void FlushLogged()
+    {
+        lock (socket)
+        {
+            _echoScheduled = false;
+            if (_sending || _closing || _queue is not { Count: > 0 })
+            {
+                return;
+            }
+
+            _sending = true;
+        }
+
+        try
+        {
+            Pump(null);
+        }
+        catch (Exception)
+        {
+            // not a transport failure (those end in Fail inside): this socket is in an unknown state; drop it
+            Fail();
+        }
     }
 
     /// <summary>Stops accepting messages; sends what is queued (unless <paramref name="discardQueued"/>) and then the close frame.</summary>

@@ -26,7 +26,8 @@ internal abstract class SocketSession
         Http = http;
         Services = services;
         Options = services.Options;
-        Sender = new SocketSender(socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow);
+        Sender = new SocketSender(
+            socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow, Options.EchoDelay > TimeSpan.Zero ? services.Flusher : null);
         _openedAt = services.Time.GetTimestamp();
         _lastReceived = _openedAt;
     }
@@ -50,6 +51,9 @@ internal abstract class SocketSession
     protected void MarkAuthenticated() => _hasAuthenticated = true;
 
     public bool Send(byte[] message) => !IsTerminated && Sender.TrySend(message);
+
+    /// <summary>Sends a message with the socket's next one, or on its own after <see cref="SyncServerOptions.EchoDelay"/>.</summary>
+    public bool SendDeferred(byte[] message) => !IsTerminated && Sender.TryDefer(message);
 
     /// <summary>Sends the same message <paramref name="count"/> times, with one flush.</summary>
     public bool Send(byte[] message, int count) => !IsTerminated && Sender.TrySend(message, count);

@@ -19,8 +19,15 @@ internal interface IFlushable
 /// nothing is pending.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Windows that end within <see cref="Slack"/> of each other are flushed in one wake-up (up to that much early), so the
 /// thread wakes at most about once per <see cref="Slack"/> however many documents are edited.
+/// </para>
+/// <para>
+/// A second lane, with its own fixed delay, holds sockets whose only news in a window was the echo of their own
+/// update (<see cref="SyncServerOptions.EchoDelay"/>): the echo waits there for the socket's next message instead of
+/// costing a send of its own.
+/// </para>
 /// </remarks>
 internal sealed class BroadcastFlusher : IDisposable
 {
@@ -28,26 +35,37 @@ internal sealed class BroadcastFlusher : IDisposable
     public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(1);
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _due = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _echoes = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly long _delay;
+    private readonly long _echoDelay;
     private readonly long _slack;
     private Thread? _thread;
     private int _sleeping;
 
     public BroadcastFlusher(Microsoft.Extensions.Options.IOptions<SyncServerOptions> options)
-        : this(options.Value.FlushDelay)
+        : this(options.Value.FlushDelay, options.Value.EchoDelay)
     {
     }
 
-    internal BroadcastFlusher(TimeSpan delay)
+    internal BroadcastFlusher(TimeSpan delay, TimeSpan echoDelay)
     {
         _delay = (long)(delay.TotalSeconds * Stopwatch.Frequency);
+        _echoDelay = (long)(echoDelay.TotalSeconds * Stopwatch.Frequency);
         _slack = (long)(Slack.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Flushes <paramref name="item"/> when the window it opens now ends (<c>FlushDelay</c> from now).</summary>
-    public void Schedule(IFlushable item)
+    public void Schedule(IFlushable item) => Add(_due, item, _delay);
+
+    /// <summary>
+    /// Flushes <paramref name="item"/> (a socket holding a deferred echo) <see cref="SyncServerOptions.EchoDelay"/>
+    /// from now, unless something it sends earlier takes the echo along.
+    /// </summary>
+    public void ScheduleEcho(IFlushable item) => Add(_echoes, item, _echoDelay);
+
+    private void Add(System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> lane, IFlushable item, long delay)
     {
         if (_thread is null)
         {
@@ -57,10 +75,40 @@ internal sealed class BroadcastFlusher : IDisposable
             }
         }
 
-        _due.Enqueue((item, Stopwatch.GetTimestamp() + _delay));
+        lane.Enqueue((item, Stopwatch.GetTimestamp() + delay));
         if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
         {
             _signal.Release();
+        }
+    }
+
+    private bool IsEmpty => _due.IsEmpty && _echoes.IsEmpty;
+
+    /// <summary>When the earliest registration of either lane is due; false when both are empty.</summary>
+    private bool TryPeekDue(out long due)
+    {
+        var any = false;
+        due = long.MaxValue;
+        if (_due.TryPeek(out var window))
+        {
+            due = window.Due;
+            any = true;
+        }
+
+        if (_echoes.TryPeek(out var echo))
+        {
+            due = Math.Min(due, echo.Due);
+            any = true;
+        }
+
+        return any;
+    }
+
+    private static void FlushDue(System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> lane, long until)
+    {
+        while (lane.TryPeek(out var next) && next.Due <= until && lane.TryDequeue(out next))
+        {
+            next.Item.FlushLogged();
         }
     }
 
@@ -77,12 +125,12 @@ internal sealed class BroadcastFlusher : IDisposable
         {
             while (true)
             {
-                if (!_due.TryPeek(out var head))
+                if (!TryPeekDue(out var due))
                 {
                     // announce the sleep, then look again: a registration made in between either sees the flag
                     // (and releases the semaphore) or is seen here
                     Interlocked.Exchange(ref _sleeping, 1);
-                    if (_due.IsEmpty)
+                    if (IsEmpty)
                     {
                         _signal.Wait(_stop.Token);
                     }
@@ -94,7 +142,7 @@ internal sealed class BroadcastFlusher : IDisposable
                     continue;
                 }
 
-                var wait = head.Due - _slack - Stopwatch.GetTimestamp();
+                var wait = due - _slack - Stopwatch.GetTimestamp();
                 if (wait > 0)
                 {
                     var milliseconds = (int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency);
@@ -107,10 +155,8 @@ internal sealed class BroadcastFlusher : IDisposable
                 }
 
                 var until = Stopwatch.GetTimestamp() + _slack;
-                while (_due.TryPeek(out var next) && next.Due <= until && _due.TryDequeue(out next))
-                {
-                    next.Item.FlushLogged();
-                }
+                FlushDue(_due, until);
+                FlushDue(_echoes, until);
             }
         }
         catch (OperationCanceledException)
@@ -122,9 +168,7 @@ internal sealed class BroadcastFlusher : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        while (_due.TryDequeue(out var registered))
-        {
-            registered.Item.FlushLogged();
-        }
+        FlushDue(_due, long.MaxValue);
+        FlushDue(_echoes, long.MaxValue);
     }
 }

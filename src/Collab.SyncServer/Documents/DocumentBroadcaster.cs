@@ -27,12 +27,30 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     private readonly Dictionary<(bool, string), byte[]> _messages = [];
     private int _updateBytes;
     private bool _scheduled;
+
+    // the connection every buffered update came from (null: none yet, several, or not a connection)
+    private DocumentConnection? _soleOrigin;
+    private bool _mixedOrigins;
     private long _firstChange;
 
-    public void AddUpdate(byte[] update)
+    /// <param name="update">The update as the document emitted it.</param>
+    /// <param name="origin">The connection it came from, if any: when the whole window came from it, its own copy is an
+    /// echo that can wait for the socket's next message (<see cref="SyncServerOptions.EchoDelay"/>).</param>
+    public void AddUpdate(byte[] update, DocumentConnection? origin = null)
     {
         lock (_pending)
         {
+            if (_updates.Count == 0)
+            {
+                _soleOrigin = origin;
+                _mixedOrigins = origin is null;
+            }
+            else if (!ReferenceEquals(origin, _soleOrigin))
+            {
+                _soleOrigin = null;
+                _mixedOrigins = true;
+            }
+
             _updates.Add(update);
             _updateBytes += update.Length;
             ScheduleLocked(_updateBytes >= options.FlushMaxBytes);
@@ -56,6 +74,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             List<byte[]> updates;
             HashSet<ulong> awareness;
             long first;
+            DocumentConnection? echoOnly;
             lock (_pending)
             {
                 (updates, _updates) = (_updates, _spareUpdates);
@@ -63,13 +82,16 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
                 _updateBytes = 0;
                 _scheduled = false;
                 first = _firstChange;
+                echoOnly = _mixedOrigins ? null : _soleOrigin;
+                _soleOrigin = null;
+                _mixedOrigins = false;
             }
 
             _spareUpdates = updates;
             _spareAwareness = awareness;
             try
             {
-                FlushBuffered(updates, awareness, first);
+                FlushBuffered(updates, awareness, first, options.EchoDelay > TimeSpan.Zero ? echoOnly : null);
             }
             finally
             {
@@ -84,7 +106,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private void FlushBuffered(List<byte[]> updates, HashSet<ulong> awareness, long first)
+    // echoOnly: the connection all the updates came from, whose copy is deferred (null: send it to everyone now)
+    private void FlushBuffered(List<byte[]> updates, HashSet<ulong> awareness, long first, DocumentConnection? echoOnly)
     {
         if (updates.Count == 0 && awareness.Count == 0)
         {
@@ -98,18 +121,18 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             {
                 foreach (var update in updates)
                 {
-                    Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly);
                 }
             }
             else if (TryMerge(updates) is { } merged)
             {
-                Send(connections, merged, static (c, u) => c.EncodeUpdate(u));
+                Send(connections, merged, static (c, u) => c.EncodeUpdate(u), echoOnly);
             }
             else
             {
                 foreach (var update in updates)
                 {
-                    Send(connections, update, static (c, u) => c.EncodeUpdate(u));
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly);
                 }
             }
         }
@@ -117,7 +140,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         if (awareness.Count > 0)
         {
             var update = document.Awareness.EncodeUpdate(awareness);
-            Send(connections, update, static (c, u) => c.EncodeAwareness(u));
+            Send(connections, update, static (c, u) => c.EncodeAwareness(u), deferTo: null);
         }
 
         SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
@@ -150,7 +173,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode)
+    private void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode, DocumentConnection? deferTo)
     {
         // one encoding per address (y-websocket connections share the empty address)
         var cache = _messages;
@@ -164,7 +187,14 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
                 cache[key] = message;
             }
 
-            connection.Send(message);
+            if (ReferenceEquals(connection, deferTo))
+            {
+                connection.SendDeferred(message);
+            }
+            else
+            {
+                connection.Send(message);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public static class SyncServerCommandLine
         ["--yws-path"] = (Section + nameof(SyncServerOptions.YWebsocketPath), false),
         ["--durability"] = (Section + nameof(SyncServerOptions.Durability), false),
         ["--flush-delay"] = (Section + nameof(SyncServerOptions.FlushDelay), true),
+        ["--echo-delay"] = (Section + nameof(SyncServerOptions.EchoDelay), true),
         ["--max-message-bytes"] = (Section + nameof(SyncServerOptions.MaxMessageBytes), false),
     };
 

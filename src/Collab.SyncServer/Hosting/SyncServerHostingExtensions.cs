@@ -90,6 +90,11 @@ internal sealed class SyncServerOptionsValidator : IValidateOptions<SyncServerOp
             errors.Add("FlushDelay must be non-negative.");
         }
 
+        if (options.EchoDelay < TimeSpan.Zero)
+        {
+            errors.Add("EchoDelay must be non-negative.");
+        }
+
         if (!options.Path.StartsWith('/') || !options.YWebsocketPath.StartsWith('/'))
         {
             errors.Add("Path and YWebsocketPath must start with '/'.");

@@ -26,6 +26,32 @@ public sealed class HocuspocusSyncTests
         Assert.Equal("hi", Messages.TextOf(await carol.JoinAsync("doc")));
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:00.300")]
+    public async Task EveryUpdateIsEchoedToItsSenderAlsoWhenTheEchoWaitsForTheSocketsNextMessage(string echoDelay)
+    {
+        // Appendix B2: the echo stays; with an echo delay a window that only carries alice's own update reaches her
+        // later (on its own after the delay, or ahead of her next message), never before bob has it
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["EchoDelay"] = echoDelay });
+        await using var alice = await host.ConnectAsync();
+        await using var bob = await host.ConnectAsync();
+        await alice.JoinAsync("doc");
+        await bob.JoinAsync("doc");
+
+        await alice.SendAsync(Messages.Update("doc", Messages.TextInsert("hi")));
+
+        static bool IsUpdate(InboundMessage m, string text) =>
+            m.Type == MessageType.Sync && m.ReadSync().Type == SyncMessageType.Update && Messages.TextOf(m.ReadSync().Payload) == text;
+        await bob.WaitForAsync(m => IsUpdate(m, "hi"));
+        await alice.WaitForAsync(m => IsUpdate(m, "hi"));
+
+        // an update of bob's reaches alice after her echo: the deferred copy leaves first
+        await bob.SendAsync(Messages.Update("doc", Messages.TextInsert("yo", 2)));
+        var next = await alice.WaitForAsync(m => m.Type == MessageType.Sync && m.ReadSync().Type == SyncMessageType.Update);
+        Assert.Equal("yo", Messages.TextOf(next.ReadSync().Payload));
+    }
+
     [Fact]
     public async Task TheServerAnswersASyncStep1WithItsOwnSyncStep1AndTheDiff()
     {

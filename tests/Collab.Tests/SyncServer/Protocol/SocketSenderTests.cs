@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Collab.SyncServer.Connections;
 using Collab.SyncServer.Connections.WebSockets;
+using Collab.SyncServer.Documents;
 
 namespace Collab.Tests.SyncServer.Protocol;
 
@@ -45,6 +46,81 @@ public sealed class SocketSenderTests
         // what was accepted before the overflow is not sent any more: only the frame already written arrives
         var payloads = await ReadFramesAsync(output.Reader, 1);
         Assert.Equal([[1]], payloads);
+    }
+
+    [Fact]
+    public async Task ADeferredMessageLeavesFirstWithTheNextMessageInOneWrite()
+    {
+        var output = new Pipe();
+        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
+        using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMinutes(10));
+        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"), flusher);
+
+        Assert.True(sender.TryDefer([1]));
+        Assert.True(sender.TryDefer([2]));
+        Assert.False(output.Reader.TryRead(out _), "a deferred message has no send of its own");
+
+        Assert.True(sender.TrySend([3]));
+        Assert.True(output.Reader.TryRead(out var written), "the next message flushes");
+        var bytes = written.Buffer.ToArray();
+        output.Reader.AdvanceTo(written.Buffer.Start);
+        Assert.Equal(new byte[] { 0x82, 1, 1, 0x82, 1, 2, 0x82, 1, 3 }, bytes);
+        Assert.Equal([[1], [2], [3]], await ReadFramesAsync(output.Reader, 3));
+    }
+
+    [Fact]
+    public async Task ADeferredMessageWithNothingToTakeItAlongLeavesAfterTheEchoDelay()
+    {
+        var output = new Pipe();
+        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
+        using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMilliseconds(200));
+        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"), flusher);
+
+        var deferredAt = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(sender.TryDefer([7]));
+        Assert.Equal([[7]], await ReadFramesAsync(output.Reader, 1));
+        Assert.True(deferredAt.Elapsed >= TimeSpan.FromMilliseconds(190), $"left after {deferredAt.Elapsed.TotalMilliseconds} ms");
+
+        // and again: the flusher's registration was consumed, a new deferral registers anew
+        Assert.True(sender.TryDefer([8]));
+        Assert.Equal([[8]], await ReadFramesAsync(output.Reader, 1));
+    }
+
+    [Fact]
+    public async Task WithoutAnEchoFlusherADeferredMessageLeavesAtOnce()
+    {
+        var output = new Pipe();
+        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
+        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"));
+
+        Assert.True(sender.TryDefer([5]));
+        Assert.True(output.Reader.TryRead(out var written));
+        output.Reader.AdvanceTo(written.Buffer.Start);
+        Assert.Equal([[5]], await ReadFramesAsync(output.Reader, 1));
+    }
+
+    [Fact]
+    public async Task DeferredMessagesCountAgainstTheQueueLimitsAndACloseSendsThemFirst()
+    {
+        var output = new Pipe();
+        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
+        using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMinutes(10));
+        var overflows = 0;
+        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 2, onOverflow: () => overflows++, flusher);
+
+        Assert.True(sender.TryDefer([1]));
+        Assert.True(sender.TryDefer([2]));
+        sender.Close(1000, "bye", discardQueued: false);
+        await sender.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var frames = await ReadFramesAsync(output.Reader, 2);
+        Assert.Equal([[1], [2]], frames);
+        Assert.Equal(0, overflows);
+
+        var limited = new SocketSender(new FrameSocket(new Pipe().Reader, new Pipe().Writer, () => { }, 1 << 20), maxBytes: 1 << 20, maxMessages: 2, onOverflow: () => overflows++, flusher);
+        Assert.True(limited.TryDefer([1]));
+        Assert.True(limited.TryDefer([2]));
+        Assert.False(limited.TryDefer([3]));
+        Assert.Equal(1, overflows);
     }
 
     /// <summary>Reads <paramref name="count"/> unmasked server frames with payloads below 126 bytes.</summary>
