@@ -24,7 +24,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     // collections) and the per-address message cache.
     private List<byte[]> _spareUpdates = [];
     private HashSet<ulong> _spareAwareness = [];
-    private readonly Dictionary<(bool, string), byte[]> _messages = [];
+    private readonly List<(bool Hocuspocus, string Address, byte[] Message)> _messages = [];
+    private Dictionary<(bool, string), byte[]>? _manyMessages; // session-aware addresses: one per connection
     private int _updateBytes;
     private bool _scheduled;
 
@@ -98,6 +99,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
                 updates.Clear();
                 awareness.Clear();
                 _messages.Clear();
+                _manyMessages?.Clear();
                 if (updates.Capacity > 1024)
                 {
                     _spareUpdates = []; // a burst: do not keep its buffer
@@ -109,6 +111,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     // echoOnly: the connection all the updates came from, whose copy is deferred (null: send it to everyone now)
     private void FlushBuffered(List<byte[]> updates, HashSet<ulong> awareness, long first, DocumentConnection? echoOnly)
     {
+        // when an awareness message follows to every connection, the updates wait for it: one write per socket
+        var deferAll = awareness.Count > 0 && options.EchoDelay > TimeSpan.Zero;
         if (updates.Count == 0 && awareness.Count == 0)
         {
             return;
@@ -121,18 +125,18 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             {
                 foreach (var update in updates)
                 {
-                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly);
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly, deferAll);
                 }
             }
             else if (TryMerge(updates) is { } merged)
             {
-                Send(connections, merged, static (c, u) => c.EncodeUpdate(u), echoOnly);
+                Send(connections, merged, static (c, u) => c.EncodeUpdate(u), echoOnly, deferAll);
             }
             else
             {
                 foreach (var update in updates)
                 {
-                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly);
+                    Send(connections, update, static (c, u) => c.EncodeUpdate(u), echoOnly, deferAll);
                 }
             }
         }
@@ -140,7 +144,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         if (awareness.Count > 0)
         {
             var update = document.Awareness.EncodeUpdate(awareness);
-            Send(connections, update, static (c, u) => c.EncodeAwareness(u), deferTo: null);
+            Send(connections, update, static (c, u) => c.EncodeAwareness(u), deferTo: null, deferAll: false);
         }
 
         SyncServerTelemetry.FanOutLatency.Record(time.GetElapsedTime(first).TotalMilliseconds);
@@ -173,21 +177,45 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode, DocumentConnection? deferTo)
+    private const int ShortList = 4;
+
+    private void Send(DocumentConnection[] connections, byte[] payload, Func<DocumentConnection, byte[], byte[]> encode, DocumentConnection? deferTo, bool deferAll)
     {
-        // one encoding per address (y-websocket connections share the empty address)
+        // one encoding per address (y-websocket connections share the empty address); a document's connections
+        // use one or two addresses, so a short list scanned with a reference check first beats hashing the name
         var cache = _messages;
         cache.Clear();
+        _manyMessages?.Clear();
         foreach (var connection in connections)
         {
-            var key = (connection.Kind == Hooks.ConnectionKind.Hocuspocus, connection.Address);
-            if (!cache.TryGetValue(key, out var message))
+            var hocuspocus = connection.Kind == Hooks.ConnectionKind.Hocuspocus;
+            var address = connection.Address;
+            byte[]? message = null;
+            foreach (var (kind, known, encoded) in cache)
             {
-                message = encode(connection, payload);
-                cache[key] = message;
+                if (kind == hocuspocus && (ReferenceEquals(known, address) || string.Equals(known, address, StringComparison.Ordinal)))
+                {
+                    message = encoded;
+                    break;
+                }
             }
 
-            if (ReferenceEquals(connection, deferTo))
+            if (message is null && cache.Count < ShortList)
+            {
+                message = encode(connection, payload);
+                cache.Add((hocuspocus, address, message));
+            }
+            else if (message is null)
+            {
+                var many = _manyMessages ??= [];
+                if (!many.TryGetValue((hocuspocus, address), out message))
+                {
+                    message = encode(connection, payload);
+                    many[(hocuspocus, address)] = message;
+                }
+            }
+
+            if (deferAll || ReferenceEquals(connection, deferTo))
             {
                 connection.SendDeferred(message);
             }
