@@ -15,8 +15,8 @@ internal interface IFlushable
 /// each document when its own window ends — not at a shared tick, which would cut windows short (a change made just
 /// before the tick leaves at once and the next one opens another window) and send more messages for the same
 /// latency bound. All windows have the same length, so the registrations are due in the order they arrive and a
-/// queue is the whole schedule. The thread sleeps until the oldest window ends and sleeps without a timeout while
-/// nothing is pending.
+/// queue is the whole schedule. The thread sleeps until the oldest registration of either lane is due (woken early
+/// only by a registration due before that) and without a timeout while nothing is pending.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -36,13 +36,14 @@ internal sealed class BroadcastFlusher : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _due = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _echoes = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly long _delay;
     private readonly long _echoDelay;
     private readonly long _slack;
     private Thread? _thread;
     private int _sleeping;
+    private long _wakeAt = long.MaxValue; // when the sleeping thread means to wake (long.MaxValue: when woken)
 
     public BroadcastFlusher(Microsoft.Extensions.Options.IOptions<SyncServerOptions> options)
         : this(options.Value.FlushDelay, options.Value.EchoDelay)
@@ -75,14 +76,15 @@ internal sealed class BroadcastFlusher : IDisposable
             }
         }
 
-        lane.Enqueue((item, Stopwatch.GetTimestamp() + delay));
-        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+        var due = Stopwatch.GetTimestamp() + delay;
+        lane.Enqueue((item, due));
+        // wake the thread only when this registration is due before the thread means to wake (the other lane's
+        // head, or never): in its own lane a registration is never due before the ones ahead of it
+        if (Volatile.Read(ref _sleeping) == 1 && due < Volatile.Read(ref _wakeAt) && Interlocked.Exchange(ref _sleeping, 0) == 1)
         {
-            _signal.Release();
+            _signal.Set();
         }
     }
-
-    private bool IsEmpty => _due.IsEmpty && _echoes.IsEmpty;
 
     /// <summary>When the earliest registration of either lane is due; false when both are empty.</summary>
     private bool TryPeekDue(out long due)
@@ -125,43 +127,55 @@ internal sealed class BroadcastFlusher : IDisposable
         {
             while (true)
             {
+                var now = Stopwatch.GetTimestamp();
                 if (!TryPeekDue(out var due))
                 {
-                    // announce the sleep, then look again: a registration made in between either sees the flag
-                    // (and releases the semaphore) or is seen here
-                    Interlocked.Exchange(ref _sleeping, 1);
-                    if (IsEmpty)
-                    {
-                        _signal.Wait(_stop.Token);
-                    }
-                    else if (Interlocked.Exchange(ref _sleeping, 0) == 0)
-                    {
-                        _signal.Wait(_stop.Token); // a registration took the flag and released: consume it
-                    }
-
-                    continue;
+                    due = long.MaxValue;
                 }
-
-                var wait = due - _slack - Stopwatch.GetTimestamp();
-                if (wait > 0)
+                else if (due - _slack <= now)
                 {
-                    var milliseconds = (int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency);
-                    if (_stop.Token.WaitHandle.WaitOne(milliseconds))
-                    {
-                        return;
-                    }
-
+                    var until = now + _slack;
+                    FlushDue(_due, until);
+                    FlushDue(_echoes, until);
                     continue;
                 }
 
-                var until = Stopwatch.GetTimestamp() + _slack;
-                FlushDue(_due, until);
-                FlushDue(_echoes, until);
+                // announce the sleep and its end, then look again: a registration made in between either sees the
+                // flag (and sets the event when it is due earlier) or is seen here
+                Volatile.Write(ref _wakeAt, due);
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (TryPeekDue(out var again) && again < due)
+                {
+                    TakeBackSleep();
+                    continue;
+                }
+
+                var timeout = due == long.MaxValue
+                    ? Timeout.Infinite
+                    : (int)Math.Ceiling((due - _slack - now) * 1000.0 / Stopwatch.Frequency);
+                if (_signal.Wait(timeout, _stop.Token))
+                {
+                    _signal.Reset(); // a registration took the flag and set the event
+                }
+                else
+                {
+                    TakeBackSleep();
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // disposed: whatever is still registered is flushed by Dispose
+        }
+    }
+
+    /// <summary>Clears the sleep flag; when a registration took it first, waits for (and consumes) its signal.</summary>
+    private void TakeBackSleep()
+    {
+        if (Interlocked.Exchange(ref _sleeping, 0) == 0)
+        {
+            _signal.Wait(_stop.Token);
+            _signal.Reset();
         }
     }
 

@@ -72,6 +72,25 @@ public sealed class BroadcastFlusherTests
     }
 
     [Fact]
+    public async Task AWindowDueBeforeTheEchoTheThreadSleepsForWakesItEarly()
+    {
+        // the thread sleeps until a 5 s echo; a 50 ms window registered afterwards must not wait for it
+        using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(50), echoDelay: TimeSpan.FromSeconds(5));
+        var log = new ConcurrentQueue<(string Name, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        flusher.ScheduleEcho(new Probe(log, clock, "echo"));
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        var windowAt = clock.Elapsed;
+        flusher.Schedule(new Probe(log, clock, "window"));
+        await WaitForAsync(log, 1);
+
+        var (name, at) = log.Single();
+        Assert.Equal("window", name);
+        Assert.True(at - windowAt < TimeSpan.FromSeconds(3), $"the window was flushed {(at - windowAt).TotalMilliseconds} ms after it opened");
+    }
+
+    [Fact]
     public void DisposeFlushesWhatIsStillRegistered()
     {
         var flusher = new BroadcastFlusher(TimeSpan.FromMinutes(1), echoDelay: TimeSpan.FromMinutes(1));
