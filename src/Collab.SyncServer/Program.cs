@@ -1,6 +1,7 @@
 using Collab.SyncServer.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// configuration is not reloaded on file changes unless asked for (SyncServerCommandLine.HostArguments)
+var builder = WebApplication.CreateBuilder(SyncServerCommandLine.HostArguments(args));
 
 builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1234");

@@ -29,6 +29,26 @@ public static class SyncServerCommandLine
     /// <summary>The configuration key of <c>--sqlite [file]</c> (read by the persistence feature).</summary>
     public const string SqliteKey = "Collab:Persistence:Sqlite";
 
+    private const string ReloadKey = "hostBuilder:reloadConfigOnChange";
+
+    /// <summary>
+    /// The host arguments for <c>WebApplication.CreateBuilder</c>: <paramref name="args"/>, plus configuration reload
+    /// switched off unless the command line or <c>DOTNET_hostBuilder__reloadConfigOnChange</c> asks for it. The
+    /// content root holds the SQLite database by default (<c>data/collab.db</c>), and the watcher behind
+    /// <c>appsettings.json</c> reloading watches the whole content root: it would wake on every database write.
+    /// </summary>
+    /// <param name="args">The process arguments.</param>
+    /// <param name="environment">Environment lookup (the process environment when null).</param>
+    /// <returns>The arguments to build the host with.</returns>
+    public static string[] HostArguments(string[] args, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        environment ??= Environment.GetEnvironmentVariable;
+        var asked = environment("DOTNET_hostBuilder__reloadConfigOnChange") is not null
+            || args.Any(a => a.TrimStart('-', '/').StartsWith(ReloadKey, StringComparison.OrdinalIgnoreCase));
+        return asked ? args : [.. args, $"--{ReloadKey}=false"];
+    }
+
     /// <summary>Translates the known flags; unknown arguments are left to the standard command-line provider.</summary>
     /// <param name="args">The process arguments.</param>
     /// <returns>Configuration values.</returns>

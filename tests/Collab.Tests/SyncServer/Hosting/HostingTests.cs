@@ -63,6 +63,22 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void ConfigurationIsNotReloadedOnFileChangesUnlessAskedFor()
+    {
+        static string? None(string name) => null;
+
+        Assert.Equal(["--port", "1", "--hostBuilder:reloadConfigOnChange=false"], SyncServerCommandLine.HostArguments(["--port", "1"], None));
+        Assert.Equal(["--hostBuilder:reloadConfigOnChange=true"], SyncServerCommandLine.HostArguments(["--hostBuilder:reloadConfigOnChange=true"], None));
+        Assert.Empty(SyncServerCommandLine.HostArguments([], name => name == "DOTNET_hostBuilder__reloadConfigOnChange" ? "true" : null));
+
+        // the host really builds without a configuration file watcher
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(SyncServerCommandLine.HostArguments([], None));
+        var json = builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>().ToList();
+        Assert.NotEmpty(json);
+        Assert.All(json, source => Assert.False(source.ReloadOnChange));
+    }
+
+    [Fact]
     public void CommandLineFlagsMapOntoTheConfiguration()
     {
         var values = SyncServerCommandLine.Parse(["--port", "4321", "--timeout=5000", "--debounce", "100", "--max-debounce", "900", "--sqlite", "--name", "n1"]);
