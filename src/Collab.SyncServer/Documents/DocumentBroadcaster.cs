@@ -29,9 +29,9 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     private int _updateBytes;
     private bool _scheduled;
 
-    // the connection every buffered update came from (null: none yet, several, or not a connection)
+    // the connection every buffered update came from (null: none yet, several, or not a connection; once null in a
+    // window it stays null, since no connection equals null)
     private DocumentConnection? _soleOrigin;
-    private bool _mixedOrigins;
     private long _firstChange;
 
     /// <param name="update">The update as the document emitted it.</param>
@@ -44,12 +44,10 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
             if (_updates.Count == 0)
             {
                 _soleOrigin = origin;
-                _mixedOrigins = origin is null;
             }
             else if (!ReferenceEquals(origin, _soleOrigin))
             {
                 _soleOrigin = null;
-                _mixedOrigins = true;
             }
 
             _updates.Add(update);
@@ -83,9 +81,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
                 _updateBytes = 0;
                 _scheduled = false;
                 first = _firstChange;
-                echoOnly = _mixedOrigins ? null : _soleOrigin;
+                echoOnly = _soleOrigin;
                 _soleOrigin = null;
-                _mixedOrigins = false;
             }
 
             _spareUpdates = updates;
