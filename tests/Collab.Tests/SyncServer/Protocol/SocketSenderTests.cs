@@ -11,12 +11,20 @@ public sealed class SocketSenderTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
+    private static readonly Action NoOverflow = () => Assert.Fail("no overflow expected");
+
+    /// <summary>A sender writing frames into <paramref name="output"/>: <paramref name="into"/>, or a fresh pipe.</summary>
+    private static SocketSender NewSender(out Pipe output, int maxMessages = 100, Action? onOverflow = null, BroadcastFlusher? echoes = null, Pipe? into = null)
+    {
+        output = into ?? new Pipe();
+        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
+        return new SocketSender(socket, maxBytes: 1 << 20, maxMessages, onOverflow ?? NoOverflow, echoes);
+    }
+
     [Fact]
     public async Task AMessageSentSeveralTimesArrivesThatOftenInOrderWithTheOthers()
     {
-        var output = new Pipe();
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"));
+        var sender = NewSender(out var output);
 
         Assert.True(sender.TrySend([1]));
         Assert.True(sender.TrySend([2, 2], 3));
@@ -31,10 +39,8 @@ public sealed class SocketSenderTests
     public async Task RepeatedMessagesCountAgainstTheQueueLimitWhileAWriteIsInFlight()
     {
         // a client that reads nothing: the first write stays in flight, everything else queues
-        var output = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1));
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
         var overflows = 0;
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 3, onOverflow: () => overflows++);
+        var sender = NewSender(out var output, maxMessages: 3, onOverflow: () => overflows++, into: new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1)));
 
         Assert.True(sender.TrySend([1]));
         Assert.True(sender.TrySend([2], 3));
@@ -51,10 +57,8 @@ public sealed class SocketSenderTests
     [Fact]
     public async Task ADeferredMessageLeavesFirstWithTheNextMessageInOneWrite()
     {
-        var output = new Pipe();
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
         using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMinutes(10));
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"), flusher);
+        var sender = NewSender(out var output, echoes: flusher);
 
         Assert.True(sender.TryDefer([1]));
         Assert.True(sender.TryDefer([2]));
@@ -71,10 +75,8 @@ public sealed class SocketSenderTests
     [Fact]
     public async Task ADeferredMessageWithNothingToTakeItAlongLeavesAfterTheEchoDelay()
     {
-        var output = new Pipe();
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
         using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMilliseconds(200));
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"), flusher);
+        var sender = NewSender(out var output, echoes: flusher);
 
         var deferredAt = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(sender.TryDefer([7]));
@@ -89,9 +91,7 @@ public sealed class SocketSenderTests
     [Fact]
     public async Task WithoutAnEchoFlusherADeferredMessageLeavesAtOnce()
     {
-        var output = new Pipe();
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 100, onOverflow: () => Assert.Fail("no overflow expected"));
+        var sender = NewSender(out var output);
 
         Assert.True(sender.TryDefer([5]));
         Assert.True(output.Reader.TryRead(out var written));
@@ -102,11 +102,9 @@ public sealed class SocketSenderTests
     [Fact]
     public async Task DeferredMessagesCountAgainstTheQueueLimitsAndACloseSendsThemFirst()
     {
-        var output = new Pipe();
-        var socket = new FrameSocket(new Pipe().Reader, output.Writer, () => { }, 1 << 20);
         using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMinutes(10));
         var overflows = 0;
-        var sender = new SocketSender(socket, maxBytes: 1 << 20, maxMessages: 2, onOverflow: () => overflows++, flusher);
+        var sender = NewSender(out var output, maxMessages: 2, onOverflow: () => overflows++, echoes: flusher);
 
         Assert.True(sender.TryDefer([1]));
         Assert.True(sender.TryDefer([2]));
@@ -116,7 +114,7 @@ public sealed class SocketSenderTests
         Assert.Equal([[1], [2]], frames);
         Assert.Equal(0, overflows);
 
-        var limited = new SocketSender(new FrameSocket(new Pipe().Reader, new Pipe().Writer, () => { }, 1 << 20), maxBytes: 1 << 20, maxMessages: 2, onOverflow: () => overflows++, flusher);
+        var limited = NewSender(out _, maxMessages: 2, onOverflow: () => overflows++, echoes: flusher);
         Assert.True(limited.TryDefer([1]));
         Assert.True(limited.TryDefer([2]));
         Assert.False(limited.TryDefer([3]));
