@@ -87,7 +87,7 @@ internal static class SyncServerEndpoints
         {
             var key = http.Request.Headers.SecWebSocketKey.ToString();
             if (http.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade
-                || !WebSocketHandshake.IsValidKey(key) || http.Request.Headers.SecWebSocketVersion != "13")
+                || !WebSocketHandshake.IsValidKey(key) || !WebSocketHandshake.IsSupportedVersion(http.Request.Headers.SecWebSocketVersion.ToString()))
             {
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return null;

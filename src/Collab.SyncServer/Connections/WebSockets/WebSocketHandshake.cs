@@ -23,6 +23,12 @@ internal static class WebSocketHandshake
     public static string AcceptKey(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key.Trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
+    /// <summary>
+    /// True for <c>Sec-WebSocket-Version</c> 13 (RFC 6455) and 8 (the hybi-08 draft, framed the same way), the two
+    /// versions the reference server's <c>ws</c> accepts; anything else is answered with 400.
+    /// </summary>
+    public static bool IsSupportedVersion(string? version) => version?.Trim() is "13" or "8";
+
     /// <summary>True when <paramref name="key"/> is the base64 of 16 bytes, as RFC 6455 requires.</summary>
     public static bool IsValidKey(string? key)
     {
@@ -147,7 +153,7 @@ internal static class WebSocketHandshake
 
         if (headers.Host.Count != 1 || headers.ContentLength is not null || headers.TransferEncoding.Count > 0
             || headers.SecWebSocketKey.Count != 1 || !IsValidKey(headers.SecWebSocketKey[0])
-            || headers.SecWebSocketVersion.Count != 1 || headers.SecWebSocketVersion[0] != "13"
+            || headers.SecWebSocketVersion.Count != 1 || !IsSupportedVersion(headers.SecWebSocketVersion[0])
             || !HasToken(headers.Upgrade, "websocket") || !HasToken(headers.Connection, "upgrade"))
         {
             return ParseStatus.Other;

@@ -88,6 +88,20 @@ public sealed class WebSocketHandshakeTests
     }
 
     [Theory]
+    [InlineData(true, "8")]
+    [InlineData(false, "8")]
+    [InlineData(true, "13")]
+    public async Task Versions8And13AreAcceptedLikeTheReferencesWs(bool direct, string version)
+    {
+        await using var host = await StartAsync(direct);
+        await using var socket = await RawWebSocket.ConnectTcpAsync(host);
+
+        var answer = await socket.UpgradeAsync(key: RawWebSocket.SampleKey, version: version);
+
+        Assert.Equal(101, answer.Status);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task AnUpgradeAfterAPlainRequestOnTheSameConnectionWorks(bool direct)
