@@ -13,18 +13,30 @@ public sealed class BroadcastFlusherTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private sealed class Probe(ConcurrentQueue<(string Name, TimeSpan At)> log, Stopwatch clock, string name) : IFlushable
+    /// <summary>Records when each of its probes is flushed, on one clock started with it.</summary>
+    private sealed class Recorder
     {
-        public void FlushLogged() => log.Enqueue((name, clock.Elapsed));
-    }
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private static async Task WaitForAsync(ConcurrentQueue<(string Name, TimeSpan At)> log, int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (log.Count < count)
+        public ConcurrentQueue<(string Name, TimeSpan At)> Log { get; } = new();
+
+        public TimeSpan Now => _clock.Elapsed;
+
+        public IFlushable Probe(string name) => new Flushed(this, name);
+
+        public async Task WaitForAsync(int count)
         {
-            Assert.True(deadline.Elapsed < Patience, $"only {log.Count} of {count} flushes");
-            await Task.Delay(5, TestContext.Current.CancellationToken);
+            var deadline = Stopwatch.StartNew();
+            while (Log.Count < count)
+            {
+                Assert.True(deadline.Elapsed < Patience, $"only {Log.Count} of {count} flushes");
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+        }
+
+        private sealed class Flushed(Recorder recorder, string name) : IFlushable
+        {
+            public void FlushLogged() => recorder.Log.Enqueue((name, recorder.Now));
         }
     }
 
@@ -33,17 +45,16 @@ public sealed class BroadcastFlusherTests
     {
         var window = TimeSpan.FromMilliseconds(150);
         using var flusher = new BroadcastFlusher(window, echoDelay: TimeSpan.FromMinutes(1));
-        var log = new ConcurrentQueue<(string Name, TimeSpan At)>();
-        var clock = Stopwatch.StartNew();
+        var recorder = new Recorder();
 
-        var aAt = clock.Elapsed;
-        flusher.Schedule(new Probe(log, clock, "a"));
+        var aAt = recorder.Now;
+        flusher.Schedule(recorder.Probe("a"));
         await Task.Delay(60, TestContext.Current.CancellationToken);
-        var bAt = clock.Elapsed;
-        flusher.Schedule(new Probe(log, clock, "b"));
-        await WaitForAsync(log, 2);
+        var bAt = recorder.Now;
+        flusher.Schedule(recorder.Probe("b"));
+        await recorder.WaitForAsync(2);
 
-        var flushes = log.ToArray();
+        var flushes = recorder.Log.ToArray();
         Assert.Equal(["a", "b"], flushes.Select(f => f.Name));
         var early = window - BroadcastFlusher.Slack - TimeSpan.FromMilliseconds(1);
         Assert.True(flushes[0].At - aAt >= early, $"a after {(flushes[0].At - aAt).TotalMilliseconds} ms");
@@ -54,21 +65,20 @@ public sealed class BroadcastFlusherTests
     public async Task EchoesHaveTheirOwnDelayAndTheThreadSleepsBetweenBursts()
     {
         using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(20), echoDelay: TimeSpan.FromMilliseconds(250));
-        var log = new ConcurrentQueue<(string Name, TimeSpan At)>();
-        var clock = Stopwatch.StartNew();
+        var recorder = new Recorder();
 
-        flusher.ScheduleEcho(new Probe(log, clock, "echo"));
-        flusher.Schedule(new Probe(log, clock, "window"));
-        await WaitForAsync(log, 2);
-        var flushes = log.ToArray();
+        flusher.ScheduleEcho(recorder.Probe("echo"));
+        flusher.Schedule(recorder.Probe("window"));
+        await recorder.WaitForAsync(2);
+        var flushes = recorder.Log.ToArray();
         Assert.Equal(["window", "echo"], flushes.Select(f => f.Name));
         Assert.True(flushes[1].At >= TimeSpan.FromMilliseconds(240), $"echo after {flushes[1].At.TotalMilliseconds} ms");
 
         // idle, then a new registration wakes the thread again
         await Task.Delay(100, TestContext.Current.CancellationToken);
-        flusher.Schedule(new Probe(log, clock, "later"));
-        await WaitForAsync(log, 3);
-        Assert.Equal("later", log.Last().Name);
+        flusher.Schedule(recorder.Probe("later"));
+        await recorder.WaitForAsync(3);
+        Assert.Equal("later", recorder.Log.Last().Name);
     }
 
     [Fact]
@@ -76,16 +86,15 @@ public sealed class BroadcastFlusherTests
     {
         // the thread sleeps until a 5 s echo; a 50 ms window registered afterwards must not wait for it
         using var flusher = new BroadcastFlusher(TimeSpan.FromMilliseconds(50), echoDelay: TimeSpan.FromSeconds(5));
-        var log = new ConcurrentQueue<(string Name, TimeSpan At)>();
-        var clock = Stopwatch.StartNew();
-        flusher.ScheduleEcho(new Probe(log, clock, "echo"));
+        var recorder = new Recorder();
+        flusher.ScheduleEcho(recorder.Probe("echo"));
         await Task.Delay(50, TestContext.Current.CancellationToken);
 
-        var windowAt = clock.Elapsed;
-        flusher.Schedule(new Probe(log, clock, "window"));
-        await WaitForAsync(log, 1);
+        var windowAt = recorder.Now;
+        flusher.Schedule(recorder.Probe("window"));
+        await recorder.WaitForAsync(1);
 
-        var (name, at) = log.Single();
+        var (name, at) = recorder.Log.Single();
         Assert.Equal("window", name);
         Assert.True(at - windowAt < TimeSpan.FromSeconds(3), $"the window was flushed {(at - windowAt).TotalMilliseconds} ms after it opened");
     }
@@ -94,13 +103,12 @@ public sealed class BroadcastFlusherTests
     public void DisposeFlushesWhatIsStillRegistered()
     {
         var flusher = new BroadcastFlusher(TimeSpan.FromMinutes(1), echoDelay: TimeSpan.FromMinutes(1));
-        var log = new ConcurrentQueue<(string Name, TimeSpan At)>();
-        var clock = Stopwatch.StartNew();
-        flusher.Schedule(new Probe(log, clock, "window"));
-        flusher.ScheduleEcho(new Probe(log, clock, "echo"));
+        var recorder = new Recorder();
+        flusher.Schedule(recorder.Probe("window"));
+        flusher.ScheduleEcho(recorder.Probe("echo"));
 
         flusher.Dispose();
 
-        Assert.Equal(["window", "echo"], log.Select(f => f.Name));
+        Assert.Equal(["window", "echo"], recorder.Log.Select(f => f.Name));
     }
 }
