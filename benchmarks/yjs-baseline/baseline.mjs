@@ -26,6 +26,8 @@ const FINAL = path.join(root, 'testdata', 'editing-traces', 'automerge-paper.fin
 const CLIENT_ID = 0xDEADBEEF
 const B1_COUNT = 6000
 const MERGE_PREFIX = 20000
+const MANY_CLIENTS = 2000
+const MANY_UPDATES = 2000
 
 // name -> { ops: operations per iteration, setup(): state, run(state): void, kind: 'time' | 'memory' }
 const WORKLOADS = {
@@ -35,6 +37,7 @@ const WORKLOADS = {
   'b4-decode-v1': { ops: 10, setup: () => Y.encodeStateAsUpdate(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdate) },
   'b4-decode-v2': { ops: 10, setup: () => Y.encodeStateAsUpdateV2(replay(loadTrace(), false).doc), run: (u) => decode(u, Y.applyUpdateV2) },
   'b1-apply-remote': { ops: 1, setup: b1Updates, run: (ups) => { const d = new Y.Doc(); for (const u of ups) Y.applyUpdate(d, u); check(d.getText('text').length === B1_COUNT, 'b1 length') } },
+  'many-clients-apply': { ops: 1, setup: manyClients, run: ({ base, updates }) => { const d = new Y.Doc(); Y.applyUpdate(d, base); for (const u of updates) Y.applyUpdate(d, u); check(d.getText('text').length === MANY_CLIENTS + MANY_UPDATES, 'many-clients length') } },
   'b4-merge-first20k': { ops: 1, setup: () => replay(loadTrace(), true).updates.slice(0, MERGE_PREFIX), run: (ups) => Y.mergeUpdates(ups) },
   'b4-merge-all': { ops: 1, setup: () => replay(loadTrace(), true).updates, run: (ups) => Y.mergeUpdates(ups) },
   'memory-b4-replayed': { kind: 'memory', build: () => replay(loadTrace(), false).doc },
@@ -75,6 +78,27 @@ function b1Updates () {
   const text = doc.getText('text')
   for (let i = 0; i < B1_COUNT; i++) text.insert(i, String.fromCharCode(97 + (i % 26)))
   return updates
+}
+
+// A document that MANY_CLIENTS clients (ids 1..MANY_CLIENTS) wrote one character each (like a long-lived document:
+// every provider session has a new client id), then MANY_UPDATES single-character appends by one more client.
+function manyClients () {
+  const parts = []
+  for (let i = 1; i <= MANY_CLIENTS; i++) {
+    const d = new Y.Doc()
+    d.clientID = i
+    d.getText('text').insert(0, 'x')
+    parts.push(Y.encodeStateAsUpdate(d))
+  }
+  const base = Y.mergeUpdates(parts)
+  const writer = new Y.Doc()
+  writer.clientID = CLIENT_ID
+  Y.applyUpdate(writer, base)
+  const updates = []
+  writer.on('update', (u) => updates.push(u))
+  const text = writer.getText('text')
+  for (let i = 0; i < MANY_UPDATES; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
+  return { base, updates }
 }
 
 const gc = () => { global.gc(); global.gc() }

@@ -12,6 +12,7 @@ public static class WorkloadNames
     public const string B4DecodeV1 = "b4-decode-v1";
     public const string B4DecodeV2 = "b4-decode-v2";
     public const string B1ApplyRemote = "b1-apply-remote";
+    public const string ManyClientsApply = "many-clients-apply";
     public const string B4MergeFirst20K = "b4-merge-first20k";
     public const string B4MergeAll = "b4-merge-all";
     public const string MemoryB4Replayed = "memory-b4-replayed";
@@ -31,6 +32,12 @@ public static class WorkloadNames
 
     /// <summary>B1: single-character updates produced by one document.</summary>
     public const int B1Updates = 6000;
+
+    /// <summary>Clients that wrote one character each to the document of <see cref="ManyClientsApply"/>.</summary>
+    public const int ManyClients = 2000;
+
+    /// <summary>Single-character updates of one more client applied to it.</summary>
+    public const int ManyClientsUpdates = 2000;
 
     /// <summary>Updates merged by the <see cref="B4MergeFirst20K"/> workload.</summary>
     public const int MergePrefix = 20_000;

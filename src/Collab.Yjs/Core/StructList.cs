@@ -15,6 +15,12 @@ internal sealed class StructList
 
     public int Count => _count;
 
+    /// <summary>
+    /// The clock after the last struct (the client's state): set by <see cref="Add"/>, the only change that moves it
+    /// (splits, merges and GC keep the end where it was). One field read instead of a walk through the blocks.
+    /// </summary>
+    public long EndClock { get; private set; }
+
     public AbstractStruct Last
     {
         get
@@ -87,6 +93,7 @@ internal sealed class StructList
 
         last.Add(s);
         _count++;
+        EndClock = s.Clock + s.Length;
     }
 
     public void Insert(int index, AbstractStruct s)

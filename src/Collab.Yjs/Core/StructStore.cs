@@ -18,8 +18,7 @@ internal sealed class StructStore
             return 0;
         }
 
-        var last = structs.Last;
-        return last.Clock + last.Length;
+        return structs.EndClock;
     }
 
     public Dictionary<long, long> GetStateVector()
@@ -27,42 +26,45 @@ internal sealed class StructStore
         var sv = new Dictionary<long, long>(Clients.Count);
         foreach (var (client, structs) in Clients)
         {
-            var last = structs.Last;
-            sv[client] = last.Clock + last.Length;
+            sv[client] = structs.EndClock;
         }
 
         return sv;
     }
 
-    public ClockMap GetClockMap()
-    {
-        var sv = new ClockMap(Clients.Count);
-        foreach (var (client, structs) in Clients)
-        {
-            var last = structs.Last;
-            sv.Add(client, last.Clock + last.Length);
-        }
+    /// <summary>Counts the structs ever added: a finished transaction's state vectors can be read while it is unchanged.</summary>
+    public long Version { get; private set; }
 
-        return sv;
-    }
-
-    public void AddStruct(AbstractStruct s)
+    /// <summary>
+    /// Adds a struct at the end of its client's list. Every transaction of the document that has not finished its
+    /// cleanup notes the client's state before its first addition, so that a transaction knows the clients it
+    /// changed without walking every client of the document (which grow with every session that ever wrote).
+    /// </summary>
+    public void AddStruct(Transaction transaction, AbstractStruct s)
     {
+        long before;
         if (!Clients.TryGetValue(s.Client, out var structs))
         {
             structs = new StructList();
             Clients[s.Client] = structs;
+            before = 0;
         }
         else
         {
-            var last = structs.Last;
-            if (last.Clock + last.Length != s.Clock)
+            before = structs.EndClock;
+            if (before != s.Clock)
             {
                 throw new InvalidOperationException("Struct store integrity violated.");
             }
         }
 
         structs.Add(s);
+        Version++;
+        var open = transaction.Doc.TransactionCleanups;
+        for (var i = 0; i < open.Count; i++)
+        {
+            open[i].NoteStructAdded(s.Client, before);
+        }
     }
 
     public static int FindIndex(StructList structs, long clock)

@@ -19,14 +19,26 @@ public sealed class Transaction
     private HashSet<Doc>? _subdocsAdded;
     private HashSet<Doc>? _subdocsRemoved;
     private HashSet<Doc>? _subdocsLoaded;
+
+    // The clients whose structs grew since this transaction began, with their clock before (0: a new client). Every
+    // addition is noted until the cleanup ends, also those of transactions nested in its observers (like yjs, whose
+    // update of this transaction covers them). Nothing is walked per client of the document.
+    private ClockMap? _changedBefore;
+
+    // Taken when the cleanup begins (yjs's afterState): the clients changed by then, with their clock.
+    private ClockMap? _changedAfter;
+
+    // The public full state vectors, built when first read.
+    private ClockMap? _beforeState;
     private ClockMap? _afterState;
+    private bool _finished;
+    private long _finishedVersion;
 
     internal Transaction(Doc doc, object? origin, bool local)
     {
         Doc = doc;
         Origin = origin;
         Local = local;
-        BeforeStateInternal = doc.Store.GetClockMap();
     }
 
     /// <summary>The document.</summary>
@@ -38,18 +50,97 @@ public sealed class Transaction
     /// <summary>False for transactions that applied a remote update; true for local edits.</summary>
     public bool Local { get; internal set; }
 
-    internal ClockMap BeforeStateInternal { get; }
+    /// <summary>
+    /// State vector (client → clock) at the start of the transaction. Built from the document when first read: read it
+    /// during the transaction or its events (as in yjs); once the document changed after the transaction ended it can no
+    /// longer be built and throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public IReadOnlyDictionary<long, long> BeforeState => _beforeState ??= BuildState(after: false);
 
-    /// <summary>State vector (client → clock) at the start of the transaction.</summary>
-    public IReadOnlyDictionary<long, long> BeforeState => BeforeStateInternal;
+    /// <summary>
+    /// State vector at the end of the transaction (available from the observer phase on; empty before). Like
+    /// <see cref="BeforeState"/>, read it during the transaction's events.
+    /// </summary>
+    public IReadOnlyDictionary<long, long> AfterState => _changedAfter is null ? EmptyState : _afterState ??= BuildState(after: true);
 
-    /// <summary>State vector at the end of the transaction (available from the observer phase on).</summary>
-    public IReadOnlyDictionary<long, long> AfterState => AfterStateInternal;
+    private static readonly ClockMap EmptyState = new(0);
 
-    internal ClockMap AfterStateInternal
+    /// <summary>The clients changed by the time the cleanup began (client → clock then); their clock before is <see cref="BeforeStateOf"/>.</summary>
+    internal ClockMap ChangedAfter => _changedAfter ?? EmptyState;
+
+    /// <summary>Every client changed since the transaction began (client → clock before), nested changes included.</summary>
+    internal ClockMap ChangedBefore => _changedBefore ?? EmptyState;
+
+    /// <summary>Called by the store for every struct added while this transaction's cleanup has not ended.</summary>
+    internal void NoteStructAdded(long client, long before)
     {
-        get => _afterState ??= new ClockMap(0);
-        set => _afterState = value;
+        if (_finished)
+        {
+            return;
+        }
+
+        var changed = _changedBefore ??= new ClockMap(1);
+        if (!changed.ContainsKey(client))
+        {
+            changed.Add(client, before);
+        }
+    }
+
+    /// <summary>The cleanup begins: the state of every client changed so far (yjs's afterState, without walking the others).</summary>
+    internal void CaptureAfterState()
+    {
+        var store = Doc.Store;
+        var after = new ClockMap(_changedBefore?.Count ?? 0);
+        for (var i = 0; i < (_changedBefore?.Count ?? 0); i++)
+        {
+            var client = _changedBefore!.KeyAt(i);
+            after.Add(client, store.GetState(client));
+        }
+
+        _changedAfter = after;
+    }
+
+    /// <summary>The cleanup ended: no more changes are noted.</summary>
+    internal void Finish()
+    {
+        _finished = true;
+        _finishedVersion = Doc.Store.Version;
+    }
+
+    private ClockMap BuildState(bool after)
+    {
+        var store = Doc.Store;
+        if (_finished && store.Version != _finishedVersion)
+        {
+            throw new InvalidOperationException(
+                "The state vectors of a transaction are built from the document when first read; read them during the transaction or its events, before the document changes again.");
+        }
+
+        var map = new ClockMap(store.Clients.Count);
+        foreach (var (client, structs) in store.Clients)
+        {
+            long clock;
+            if (after && _changedAfter!.TryGetValue(client, out var a))
+            {
+                clock = a;
+            }
+            else if (_changedBefore is not null && _changedBefore.TryGetValue(client, out var b))
+            {
+                // changed in the transaction (before) or after the cleanup began (after): its clock before that
+                clock = b;
+            }
+            else
+            {
+                clock = structs.EndClock;
+            }
+
+            if (clock > 0)
+            {
+                map.Add(client, clock);
+            }
+        }
+
+        return map;
     }
 
     /// <summary>Ids deleted in this transaction: client → sorted, merged (clock, length) ranges.</summary>
@@ -110,7 +201,23 @@ public sealed class Transaction
 
     internal HashSet<Item> BeforeOriginScratch => Doc.BeforeOriginScratch;
 
-    internal long BeforeStateOf(long client) => BeforeStateInternal.Get(client);
+    /// <summary>The client's clock when the transaction began (0: unknown then).</summary>
+    internal long BeforeStateOf(long client)
+    {
+        if (_changedBefore is not null && _changedBefore.TryGetValue(client, out var before))
+        {
+            return before;
+        }
+
+        if (_beforeState is null && (!_finished || Doc.Store.Version == _finishedVersion))
+        {
+            // not changed since the transaction began: its clock now is its clock then
+            return Doc.Store.GetState(client);
+        }
+
+        // built before, or the document changed since the transaction ended (then this throws)
+        return ((ClockMap)BeforeState).Get(client);
+    }
 
     internal void AddChangedType(AbstractType type, string? parentSub)
     {
@@ -178,15 +285,7 @@ public sealed class Transaction
             return true;
         }
 
-        var after = AfterStateInternal;
-        for (var i = 0; i < after.Count; i++)
-        {
-            if (!BeforeStateInternal.TryGetValue(after.KeyAt(i), out var before) || before != after.ValueAt(i))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // a client in ChangedAfter gained structs: its clock differs from the one before
+        return ChangedAfter.Count > 0;
     }
 }

@@ -22,6 +22,10 @@ internal static class TransactionCleanup
             {
                 first ??= ExceptionDispatchInfo.Capture(e);
             }
+            finally
+            {
+                cleanups[i].Finish();
+            }
         }
 
         cleanups.Clear();
@@ -36,7 +40,7 @@ internal static class TransactionCleanup
         try
         {
             ds.SortAndMerge();
-            transaction.AfterStateInternal = store.GetClockMap();
+            transaction.CaptureAfterState();
             CallObservers(transaction);
         }
         finally
@@ -49,9 +53,7 @@ internal static class TransactionCleanup
             TryMergeDeleteSet(ds, store);
             MergeNewStructs(transaction, store);
             MergeSplitStructs(transaction, store);
-            if (!transaction.Local
-                && transaction.AfterStateInternal.TryGetValue(doc.ClientId, out var after)
-                && after != transaction.BeforeStateOf(doc.ClientId))
+            if (!transaction.Local && transaction.ChangedAfter.ContainsKey(doc.ClientId))
             {
                 doc.ClientId = Doc.GenerateClientId();
             }
@@ -206,20 +208,16 @@ internal static class TransactionCleanup
 
     private static void MergeNewStructs(Transaction transaction, StructStore store)
     {
-        var afterState = transaction.AfterStateInternal;
-        for (var k = 0; k < afterState.Count; k++)
+        // only the clients the transaction changed (each gained structs, so its clock moved)
+        var changed = transaction.ChangedAfter;
+        for (var k = 0; k < changed.Count; k++)
         {
-            var client = afterState.KeyAt(k);
-            var clock = afterState.ValueAt(k);
-            var beforeClock = transaction.BeforeStateOf(client);
-            if (beforeClock != clock)
+            var client = changed.KeyAt(k);
+            var structs = store.Clients[client];
+            var firstChangePos = Math.Max(StructStore.FindIndex(structs, transaction.BeforeStateOf(client)), 1);
+            for (var i = structs.Count - 1; i >= firstChangePos;)
             {
-                var structs = store.Clients[client];
-                var firstChangePos = Math.Max(StructStore.FindIndex(structs, beforeClock), 1);
-                for (var i = structs.Count - 1; i >= firstChangePos;)
-                {
-                    i -= 1 + TryToMergeWithLefts(structs, i);
-                }
+                i -= 1 + TryToMergeWithLefts(structs, i);
             }
         }
     }

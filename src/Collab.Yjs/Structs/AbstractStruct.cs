@@ -46,7 +46,7 @@ internal sealed class GcStruct(long client, long clock, int length) : AbstractSt
             Length -= offset;
         }
 
-        transaction.Doc.Store.AddStruct(this);
+        transaction.Doc.Store.AddStruct(transaction, this);
     }
 
     public override void Write(IUpdateEncoder encoder, int offset)

@@ -67,7 +67,7 @@ internal sealed partial class Item
             parent.LengthInternal += Length;
         }
 
-        store.AddStruct(this);
+        store.AddStruct(transaction, this);
         Content.Integrate(transaction, this);
         transaction.AddChangedType(parent, ParentSub);
         if ((parent.Item is not null && parent.Item.Deleted) || (ParentSub is not null && Right is not null))

@@ -123,13 +123,12 @@ internal static class TextFormatting
         var needFullSet = new HashSet<AbstractType>(ReferenceEqualityComparer.Instance);
         var doc = transaction.Doc;
         var store = doc.Store;
-        foreach (var (client, afterClock) in transaction.AfterStateInternal)
+        var changed = transaction.ChangedAfter;
+        for (var k = 0; k < changed.Count; k++)
         {
+            var client = changed.KeyAt(k);
+            var afterClock = changed.ValueAt(k);
             var clock = transaction.BeforeStateOf(client);
-            if (afterClock == clock)
-            {
-                continue;
-            }
 
             StructStore.IterateStructs(transaction, store.Clients[client], clock, afterClock, s =>
             {
@@ -150,8 +149,7 @@ internal static class TextFormatting
                         continue;
                     }
 
-                    var last = structs.Last;
-                    var clockState = last.Clock + last.Length;
+                    var clockState = structs.EndClock;
                     foreach (var del in deletes)
                     {
                         if (del.Clock >= clockState)

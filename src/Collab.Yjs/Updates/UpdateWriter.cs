@@ -74,8 +74,36 @@ internal static class UpdateWriter
     public static void WriteTransactionUpdate(IUpdateEncoder encoder, Transaction transaction)
     {
         transaction.DeleteSet.SortAndMerge();
-        WriteClientsStructs(encoder, transaction.Doc.Store, transaction.BeforeStateInternal);
+        WriteChangedStructs(encoder, transaction.Doc.Store, transaction.ChangedBefore);
         transaction.DeleteSet.Write(encoder);
+    }
+
+    /// <summary>
+    /// <see cref="WriteClientsStructs"/> for a transaction: the structs of the clients it changed from their clock
+    /// before, in the same order (clients descending), without walking the document's other clients.
+    /// </summary>
+    private static void WriteChangedStructs(IUpdateEncoder encoder, StructStore store, ClockMap changedBefore)
+    {
+        var count = changedBefore.Count;
+        encoder.RestEncoder.WriteVarUInt((ulong)count);
+        if (count == 1)
+        {
+            var client = changedBefore.KeyAt(0);
+            WriteStructs(encoder, store.Clients[client], client, changedBefore.ValueAt(0));
+            return;
+        }
+
+        var clients = new (long Client, long Clock)[count];
+        for (var i = 0; i < count; i++)
+        {
+            clients[i] = (changedBefore.KeyAt(i), changedBefore.ValueAt(i));
+        }
+
+        Array.Sort(clients, static (a, b) => b.Client.CompareTo(a.Client));
+        foreach (var (client, clock) in clients)
+        {
+            WriteStructs(encoder, store.Clients[client], client, clock);
+        }
     }
 
     public static void WriteStateAsUpdate(IUpdateEncoder encoder, Doc doc, IReadOnlyDictionary<long, long> targetSv)
