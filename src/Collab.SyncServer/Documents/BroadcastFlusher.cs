@@ -41,17 +41,19 @@ internal sealed class BroadcastFlusher : IDisposable
     private readonly long _delay;
     private readonly long _echoDelay;
     private readonly long _slack;
+    private readonly bool _batchedSends;
     private Thread? _thread;
     private int _sleeping;
     private long _wakeAt = long.MaxValue; // when the sleeping thread means to wake (long.MaxValue: when woken)
 
     public BroadcastFlusher(Microsoft.Extensions.Options.IOptions<SyncServerOptions> options)
-        : this(options.Value.FlushDelay, options.Value.EchoDelay)
+        : this(options.Value.FlushDelay, options.Value.EchoDelay, options.Value.DirectSocketWrites && options.Value.BatchedSocketSends)
     {
     }
 
-    internal BroadcastFlusher(TimeSpan delay, TimeSpan echoDelay)
+    internal BroadcastFlusher(TimeSpan delay, TimeSpan echoDelay, bool batchedSends = false)
     {
+        _batchedSends = batchedSends;
         _delay = (long)(delay.TotalSeconds * Stopwatch.Frequency);
         _echoDelay = (long)(echoDelay.TotalSeconds * Stopwatch.Frequency);
         _slack = (long)(Slack.TotalSeconds * Stopwatch.Frequency);
@@ -121,8 +123,16 @@ internal sealed class BroadcastFlusher : IDisposable
         return thread;
     }
 
+    /// <summary>Why sends are not batched although asked to (no io_uring here), once the thread started; null otherwise.</summary>
+    internal string? BatchUnavailable { get; private set; }
+
     private void Run()
     {
+        // the sends of one wake-up leave with one system call where io_uring is available (SendBatch)
+        string? reason = null;
+        using var batch = _batchedSends ? Connections.WebSockets.SendBatch.TryCreate(out reason) : null;
+        BatchUnavailable = _batchedSends && batch is null ? reason ?? "unavailable" : null;
+
         try
         {
             while (true)
@@ -135,8 +145,17 @@ internal sealed class BroadcastFlusher : IDisposable
                 else if (due - _slack <= now)
                 {
                     var until = now + _slack;
-                    FlushDue(_due, until);
-                    FlushDue(_echoes, until);
+                    batch?.Begin();
+                    try
+                    {
+                        FlushDue(_due, until);
+                        FlushDue(_echoes, until);
+                    }
+                    finally
+                    {
+                        batch?.End();
+                    }
+
                     continue;
                 }
 

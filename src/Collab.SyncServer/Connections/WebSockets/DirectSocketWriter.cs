@@ -93,6 +93,14 @@ internal sealed class DirectSocketWriter : PipeWriter
         }
 
         var buffer = _buffer!;
+        if (SendBatch.Open is { } batch && _written <= SendBatch.MaxFrame)
+        {
+            // the flusher gathers this wake-up's sends into one system call; the flush completes with the batch
+            var batched = batch.Queue(this, _socket, buffer.AsSpan(0, _written));
+            Release();
+            return batched;
+        }
+
         var sent = 0;
         try
         {
@@ -144,6 +152,36 @@ internal sealed class DirectSocketWriter : PipeWriter
         {
             _sending = false;
             Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends what a batched send left (<paramref name="count"/> bytes of <paramref name="rented"/>, returned to the
+    /// pool afterwards) by the asynchronous path, then completes <paramref name="pending"/>, the flush the sender waits
+    /// for.
+    /// </summary>
+    internal void SendRemainder(byte[] rented, int offset, int count, PendingFlush pending) => _ = SendRemainderCoreAsync(rented, offset, count, pending);
+
+    private async Task SendRemainderCoreAsync(byte[] rented, int offset, int count, PendingFlush pending)
+    {
+        try
+        {
+            var end = offset + count;
+            while (offset < end)
+            {
+                offset += await _socket.SendAsync(rented.AsMemory(offset, end - offset), SocketFlags.None).ConfigureAwait(false);
+            }
+
+            pending.SetResult(default);
+        }
+        catch (Exception e)
+        {
+            // whatever went wrong, the sender learns it as a transport failure and drops the socket
+            pending.SetException(e as IOException ?? new IOException(e.Message, e));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -77,7 +77,15 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
-            abort();
+            if (SendBatch.HoldsHandles)
+            {
+                // the transport disposes the socket, which waits for the handles the open batch holds: not here
+                ThreadPool.UnsafeQueueUserWorkItem(static a => a(), abort, preferLocal: false);
+            }
+            else
+            {
+                abort();
+            }
         }
     }
 
