@@ -96,6 +96,22 @@ internal sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Inserts text at a random position and sends the resulting update (one insert per update).</summary>
     public async Task SendInsertAsync(string content, CancellationToken cancellationToken)
     {
+        // the send lock first: cancelling the wait for it (the end of the window) leaves nothing logged. An insert
+        // logged and then not sent would be reported as undelivered by every other client of the document.
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await SendLockedAsync(BuildInsert(content));
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Makes the insert in the client's document, logs it as sent now and returns its message.</summary>
+    private byte[] BuildInsert(string content)
+    {
         byte[] message;
         lock (_doc)
         {
@@ -121,7 +137,7 @@ internal sealed partial class SyncClient : IAsyncDisposable
             _group.Logs[_index].Append(clock, Stopwatch.GetTimestamp(), measured);
         }
 
-        await SendAsync(message, cancellationToken);
+        return message;
     }
 
     /// <summary>Renews the awareness state (like a provider every 15 s) or, without awareness, sends QueryAwareness.</summary>
@@ -194,13 +210,16 @@ internal sealed partial class SyncClient : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            // Cancelling a pending ClientWebSocket send aborts the socket: a caller that stops sending (end of the
-            // window) must not take the connection down with an update stuck behind server backpressure.
-            await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, _stop.Token);
+            await SendLockedAsync(message);
         }
         finally
         {
             _sendLock.Release();
         }
     }
+
+    // Cancelling a pending ClientWebSocket send aborts the socket: a caller that stops sending (end of the window)
+    // must not take the connection down with an update stuck behind server backpressure, so only closing stops it.
+    private Task SendLockedAsync(byte[] message) =>
+        _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, _stop.Token);
 }
