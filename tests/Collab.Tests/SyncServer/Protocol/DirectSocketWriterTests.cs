@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
 using Collab.SyncServer.Connections.WebSockets;
 using Microsoft.AspNetCore.Connections.Features;
@@ -10,33 +9,11 @@ namespace Collab.Tests.SyncServer.Protocol;
 /// <summary>DirectSocketWriter on a real loopback TCP connection: order, a reader that stalls, a peer that is gone.</summary>
 public sealed class DirectSocketWriterTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = LoopbackSockets.Patience;
 
-    private static async Task<(Socket Server, Socket Client)> ConnectedPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var accept = listener.AcceptAsync(TestContext.Current.CancellationToken).AsTask();
-        await client.ConnectAsync(listener.LocalEndPoint!, TestContext.Current.CancellationToken);
-        return (await accept, client);
-    }
+    private static async Task<(Socket Server, Socket Client)> ConnectedPairAsync() => (await LoopbackSockets.PairsAsync(1))[0];
 
-    private static async Task<byte[]> ReceiveExactlyAsync(Socket socket, int count)
-    {
-        var received = new byte[count];
-        var offset = 0;
-        using var timeout = new CancellationTokenSource(Patience);
-        while (offset < count)
-        {
-            var n = await socket.ReceiveAsync(received.AsMemory(offset), SocketFlags.None, timeout.Token);
-            Assert.NotEqual(0, n);
-            offset += n;
-        }
-
-        return received;
-    }
+    private static Task<byte[]> ReceiveExactlyAsync(Socket socket, int count) => LoopbackSockets.ReceiveExactlyAsync(socket, count);
 
     [Fact]
     public async Task SmallFlushesLeaveAtOnceInOrderAndHoldNoBuffer()

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using Collab.SyncServer.Connections.WebSockets;
 
@@ -13,7 +12,7 @@ namespace Collab.Tests.SyncServer.Protocol;
 /// </summary>
 public sealed class SendBatchTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = LoopbackSockets.Patience;
 
     /// <summary>
     /// The batch, or null where io_uring is refused (then the server sends one call each, and these tests check that
@@ -31,37 +30,9 @@ public sealed class SendBatchTests
         return batch;
     }
 
-    private static async Task<List<(Socket Server, Socket Client)>> PairsAsync(int count)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(count);
-        var pairs = new List<(Socket, Socket)>();
-        for (var i = 0; i < count; i++)
-        {
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            var accept = listener.AcceptAsync(TestContext.Current.CancellationToken).AsTask();
-            await client.ConnectAsync(listener.LocalEndPoint!, TestContext.Current.CancellationToken);
-            pairs.Add((await accept, client));
-        }
+    private static Task<List<(Socket Server, Socket Client)>> PairsAsync(int count) => LoopbackSockets.PairsAsync(count);
 
-        return pairs;
-    }
-
-    private static async Task<byte[]> ReceiveExactlyAsync(Socket socket, int count)
-    {
-        var received = new byte[count];
-        var offset = 0;
-        using var timeout = new CancellationTokenSource(Patience);
-        while (offset < count)
-        {
-            var n = await socket.ReceiveAsync(received.AsMemory(offset), SocketFlags.None, timeout.Token);
-            Assert.NotEqual(0, n);
-            offset += n;
-        }
-
-        return received;
-    }
+    private static Task<byte[]> ReceiveExactlyAsync(Socket socket, int count) => LoopbackSockets.ReceiveExactlyAsync(socket, count);
 
     private static byte[] Frame(int socket, int round) => [.. Enumerable.Range(0, 20 + ((socket + round) % 50)).Select(b => (byte)(b ^ socket ^ (round * 7)))];
 
