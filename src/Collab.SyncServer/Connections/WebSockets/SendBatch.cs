@@ -36,6 +36,7 @@ internal sealed unsafe class SendBatch : IDisposable
     private const int ArenaBytes = 256 * 1024;
     private const uint RingEntries = 256;
     private const int EAgain = 11;
+    private const int Unknown = int.MinValue;
 
     [ThreadStatic]
     private static SendBatch? t_open;
@@ -155,21 +156,31 @@ internal sealed unsafe class SendBatch : IDisposable
         // every entry was queued since the last submission, in order (user data = index): the first `submitted`
         // were taken by the kernel; wait for each of their completions
         var open = submitted;
-        for (var i = submitted; i < count; i++)
+        for (var i = 0; i < count; i++)
         {
-            _results[i] = -EAgain; // not taken: send it the asynchronous way
+            // not taken: send it the asynchronous way; taken: unknown until its completion is read
+            _results[i] = i < submitted ? Unknown : -EAgain;
         }
 
-        while (open > 0)
+        try
         {
-            if (!_ring.TryReap(out var userData, out var result))
+            while (open > 0)
             {
-                _ring.WaitForCompletion();
-                continue;
-            }
+                if (!_ring.TryReap(out var userData, out var result))
+                {
+                    _ring.WaitForCompletion();
+                    continue;
+                }
 
-            _results[(int)userData] = result;
-            open--;
+                _results[(int)userData] = result;
+                open--;
+            }
+        }
+        catch (Exception e) when (e is IOException or IndexOutOfRangeException)
+        {
+            // the ring failed while sends were in the kernel's hands: whether they left is unknown, so those sockets
+            // fail (their clients reconnect and sync) rather than risk a gap or a duplicate; batching stops
+            _broken = true;
         }
 
         // let go of every descriptor and copy out what still has to be sent before anything else runs: completing a
@@ -208,7 +219,7 @@ internal sealed unsafe class SendBatch : IDisposable
             }
             else
             {
-                pending.SetException(new IOException($"Send failed (errno {-result})."));
+                pending.SetException(new IOException(result == Unknown ? "The batched send's outcome is unknown (io_uring failed)." : $"Send failed (errno {-result})."));
             }
         }
 
