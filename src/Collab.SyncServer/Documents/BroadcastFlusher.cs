@@ -123,15 +123,11 @@ internal sealed class BroadcastFlusher : IDisposable
         return thread;
     }
 
-    /// <summary>Why sends are not batched although asked to (no io_uring here), once the thread started; null otherwise.</summary>
-    internal string? BatchUnavailable { get; private set; }
-
     private void Run()
     {
         // the sends of one wake-up leave with one system call where io_uring is available (SendBatch)
-        string? reason = null;
-        using var batch = _batchedSends ? Connections.WebSockets.SendBatch.TryCreate(out reason) : null;
-        BatchUnavailable = _batchedSends && batch is null ? reason ?? "unavailable" : null;
+        // (null where io_uring is refused: then each send is its own call)
+        using var batch = _batchedSends ? Connections.WebSockets.SendBatch.TryCreate(out _) : null;
 
         try
         {

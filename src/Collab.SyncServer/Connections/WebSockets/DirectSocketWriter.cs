@@ -136,12 +136,7 @@ internal sealed class DirectSocketWriter : PipeWriter
     {
         try
         {
-            var buffer = _buffer!;
-            while (sent < _written)
-            {
-                sent += await _socket.SendAsync(buffer.AsMemory(sent, _written - sent), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            }
-
+            await SendAllAsync(_buffer.AsMemory(sent, _written - sent), cancellationToken).ConfigureAwait(false);
             return new FlushResult(false, false);
         }
         catch (SocketException e)
@@ -156,22 +151,17 @@ internal sealed class DirectSocketWriter : PipeWriter
     }
 
     /// <summary>
-    /// Sends what a batched send left (<paramref name="count"/> bytes of <paramref name="rented"/>, returned to the
-    /// pool afterwards) by the asynchronous path, then completes <paramref name="pending"/>, the flush the sender waits
-    /// for.
+    /// Sends what a batched send left (the first <paramref name="count"/> bytes of <paramref name="rented"/>, returned
+    /// to the pool afterwards) by the asynchronous path, then completes <paramref name="pending"/>, the flush the
+    /// sender waits for.
     /// </summary>
-    internal void SendRemainder(byte[] rented, int offset, int count, PendingFlush pending) => _ = SendRemainderCoreAsync(rented, offset, count, pending);
+    internal void SendRemainder(byte[] rented, int count, PendingFlush pending) => _ = SendRemainderCoreAsync(rented, count, pending);
 
-    private async Task SendRemainderCoreAsync(byte[] rented, int offset, int count, PendingFlush pending)
+    private async Task SendRemainderCoreAsync(byte[] rented, int count, PendingFlush pending)
     {
         try
         {
-            var end = offset + count;
-            while (offset < end)
-            {
-                offset += await _socket.SendAsync(rented.AsMemory(offset, end - offset), SocketFlags.None).ConfigureAwait(false);
-            }
-
+            await SendAllAsync(rented.AsMemory(0, count), CancellationToken.None).ConfigureAwait(false);
             pending.SetResult(default);
         }
         catch (Exception e)
@@ -182,6 +172,15 @@ internal sealed class DirectSocketWriter : PipeWriter
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The asynchronous path: sends <paramref name="data"/> whole, one socket operation at a time.</summary>
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
         }
     }
 

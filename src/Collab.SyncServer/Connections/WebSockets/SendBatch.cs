@@ -112,18 +112,15 @@ internal sealed unsafe class SendBatch : IDisposable
 
         var offset = _used;
         frame.CopyTo(new Span<byte>(_arena + offset, frame.Length));
-        var pending = PendingFlush.Rent();
         if (!_ring.TryQueueSend((int)handle.DangerousGetHandle(), _arena + offset, frame.Length, (ulong)_entries.Count))
         {
-            // cannot happen after the check above; keep the socket's order anyway by sending it the asynchronous way
+            // the check above leaves room: a full ring here is a bug, reported to the sender as a transport failure
             handle.DangerousRelease();
-            var copy = ArrayPool<byte>.Shared.Rent(frame.Length);
-            frame.CopyTo(copy);
-            writer.SendRemainder(copy, 0, frame.Length, pending);
-            return new ValueTask<FlushResult>(pending, pending.Version);
+            return ValueTask.FromException<FlushResult>(new IOException("The io_uring submission queue is full."));
         }
 
         _used += frame.Length;
+        var pending = PendingFlush.Rent();
         _entries.Add(new Entry(writer, handle, offset, frame.Length, pending));
         return new ValueTask<FlushResult>(pending, pending.Version);
     }
@@ -211,7 +208,7 @@ internal sealed unsafe class SendBatch : IDisposable
         {
             if (rest is not null)
             {
-                writer.SendRemainder(rest, 0, result, pending);
+                writer.SendRemainder(rest, result, pending);
             }
             else if (result >= 0)
             {
