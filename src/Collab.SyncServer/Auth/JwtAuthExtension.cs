@@ -66,7 +66,8 @@ internal sealed partial class JwtAuthExtension(
             payload.Connection.Config.ReadOnly = false;
         }
 
-        payload.Context[AuthenticatedUser.ContextKey] = user;
+        // The expiry timers are replaced before the context shows the new user, so whoever sees the new user in the
+        // context also sees the old token's timers gone.
         if (options.Value.Jwt.EnforceExpiry && user.ExpiresAt is { } expiresAt)
         {
             watcher.Track(payload.Connection, expiresAt);
@@ -75,6 +76,8 @@ internal sealed partial class JwtAuthExtension(
         {
             watcher.Untrack(payload.Connection);
         }
+
+        payload.Context[AuthenticatedUser.ContextKey] = user;
     }
 
     public ValueTask OnDisconnect(OnDisconnectPayload payload)

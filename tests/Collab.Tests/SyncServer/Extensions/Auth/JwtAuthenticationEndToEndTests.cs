@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Collab.SyncServer.Auth;
 using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
@@ -90,6 +91,10 @@ public sealed class JwtAuthenticationEndToEndTests : IDisposable
         var write = new Dictionary<string, object> { ["collab_write"] = "doc" };
         await client.JoinAsync("doc", _keys.Hs256(time.GetUtcNow(), write, TimeSpan.FromSeconds(30)));
 
+        // The connected hook, which starts the expiry timers, runs after the client was told it is authenticated;
+        // moving the clock before it ran would start the timers from the later time.
+        var watcher = server.App.Services.GetRequiredService<TokenExpiryWatcher>();
+        await Eventually.TrueAsync(() => watcher.TrackedCount == 1, "the connection's token to be watched");
         time.Advance(TimeSpan.FromSeconds(21));
         var request = await client.WaitForAsync(MessageType.Auth);
         Assert.Equal([0x03, 0x64, 0x6f, 0x63, 0x02, 0x00], request.Frame);
