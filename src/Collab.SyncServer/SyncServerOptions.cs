@@ -116,6 +116,16 @@ public sealed class SyncServerOptions
     public bool DirectSocketWrites { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="DirectWebSockets"/> and <see cref="DirectSocketWrites"/>, accept TCP connections with Collab's
+    /// own listener and serve plain upgrades to the sync paths directly on the socket: no Kestrel connection, pipes or
+    /// receive loop per socket (about half the memory of an idle socket), and an inbound message is read on the thread
+    /// its receive completed on. Every other connection (other paths, TLS, HTTP/2, anything unusual) goes to Kestrel
+    /// unchanged. Kestrel's own transport is used where a Kestrel connection limit is set. False = Kestrel's socket
+    /// transport for everything.
+    /// </summary>
+    public bool DirectTransport { get; set; } = true;
+
+    /// <summary>
     /// With <see cref="DirectSocketWrites"/>, submit the socket sends of one wake-up of the broadcast flusher with one
     /// system call (Linux io_uring) instead of one <c>send</c> each. Fewer system calls, and fewer switches to the
     /// processes the sends wake when they run on the same machine (a proxy in front of the server). Where io_uring is

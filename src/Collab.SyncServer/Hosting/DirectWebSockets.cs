@@ -126,6 +126,9 @@ internal sealed class DirectWebSockets(ConnectionServices services)
         return SyncServerEndpoints.CreateSession(socket, http, services, kind, document);
     }
 
+    /// <summary>True when <paramref name="path"/> is one of the sync paths (Hocuspocus or y-websocket).</summary>
+    public bool IsSyncPath(string path) => Route(path) is not null;
+
     private (ConnectionKind Kind, string? Document)? Route(string path)
     {
         var options = services.Options;

@@ -45,6 +45,9 @@ public static class SyncServerHostingExtensions
         services.AddHostedService<SyncServerLifetime>();
         services.AddHostedService<MemoryReducer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, DirectWebSocketsSetup>());
+
+        // Kestrel tries the transport registered last first; this one hands what it does not serve to Kestrel's
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, SyncSocketTransport>();
         return builder;
     }
 

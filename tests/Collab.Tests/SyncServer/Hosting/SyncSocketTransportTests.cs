@@ -1,0 +1,118 @@
+using System.Net.WebSockets;
+using System.Text;
+using Collab.SyncServer.Hosting;
+using Collab.Tests.SyncServer.Support;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collab.Tests.SyncServer.Hosting;
+
+/// <summary>The listener that serves sync-path upgrades on the socket and hands everything else to Kestrel.</summary>
+public sealed class SyncSocketTransportTests
+{
+    [Fact]
+    public async Task UpgradesToTheSyncPathsAreServedOnTheSocketAndOtherRequestsByKestrel()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        var listener = Assert.Single(TransportOf(host).Listeners);
+
+        await using var hocuspocus = await RawWebSocket.OpenAsync(host);
+        await hocuspocus.AuthenticateAsync("doc");
+        await using var yws = await RawWebSocket.OpenAsync(host, "/yws/doc");
+        using var http = new HttpClient { BaseAddress = host.App.Address };
+        Assert.Equal("Welcome to Hocuspocus!", await http.GetStringAsync("/", TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, listener.ServedCount);
+        Assert.True(listener.HandedOffCount >= 1);
+    }
+
+    [Fact]
+    public async Task AnUpgradeWhoseHeadArrivesInPiecesIsServedOnTheSocket()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        var listener = Assert.Single(TransportOf(host).Listeners);
+        await using var socket = await RawWebSocket.ConnectTcpAsync(host);
+        var head = Encoding.ASCII.GetBytes(socket.UpgradeRequest());
+
+        await socket.SendAsync(head[..10]);
+        await Task.Delay(30, TestContext.Current.CancellationToken);
+        await socket.SendAsync(head[10..40]);
+        await Task.Delay(30, TestContext.Current.CancellationToken);
+        await socket.SendAsync(head[40..]);
+
+        Assert.Equal(101, (await socket.ReadAnswerAsync()).Status);
+        await socket.AuthenticateAsync("doc");
+        Assert.Equal(1, listener.ServedCount);
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotHttpGoToKestrelWhichAnswersThem()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        var listener = Assert.Single(TransportOf(host).Listeners);
+        await using var socket = await RawWebSocket.ConnectTcpAsync(host);
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes("NONSENSE\r\n\r\n"));
+
+        Assert.Equal(400, (await socket.ReadAnswerAsync()).Status);
+        Assert.Equal(0, listener.ServedCount);
+        Assert.Equal(1, listener.HandedOffCount);
+    }
+
+    [Fact]
+    public async Task ADirectlyServedSocketIsForgottenWhenItCloses()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        var listener = Assert.Single(TransportOf(host).Listeners);
+        var socket = await RawWebSocket.OpenAsync(host);
+        await socket.AuthenticateAsync("doc");
+        Assert.Equal(1, listener.ServedCount);
+
+        await socket.DisposeAsync();
+
+        await Eventually.TrueAsync(() => listener.ServedCount == 0, "the closed socket to leave the listener");
+        await Eventually.TrueAsync(() => host.Server.Documents.Count == 0, "the document to unload");
+    }
+
+    [Fact]
+    public async Task StoppingTheServerClosesDirectlyServedSocketsWithGoingAway()
+    {
+        var host = await SyncServerHost.StartAsync();
+        await using var socket = await RawWebSocket.OpenAsync(host);
+        await socket.AuthenticateAsync("doc");
+
+        var stopping = host.DisposeAsync().AsTask();
+
+        Assert.Equal(1001, await socket.WaitForCloseAsync());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData("DirectTransport")]
+    [InlineData("DirectWebSockets")]
+    public async Task WithTheOptionOffKestrelServesEverySocket(string option)
+    {
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { [option] = "false" });
+
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(host.HocuspocusUri, TestContext.Current.CancellationToken);
+
+        Assert.Empty(TransportOf(host).Listeners);
+        Assert.Equal(WebSocketState.Open, client.State);
+    }
+
+    [Fact]
+    public async Task AKestrelConnectionLimitLeavesEverySocketToKestrel()
+    {
+        await using var host = await SyncServerHost.StartAsync(services: s => s.Configure<KestrelServerOptions>(k => k.Limits.MaxConcurrentUpgradedConnections = 100));
+
+        await using var socket = await RawWebSocket.OpenAsync(host);
+        await socket.AuthenticateAsync("doc");
+
+        Assert.Empty(TransportOf(host).Listeners);
+    }
+
+    private static SyncSocketTransport TransportOf(SyncServerHost host) =>
+        host.App.Services.GetServices<IConnectionListenerFactory>().OfType<SyncSocketTransport>().Single();
+}
