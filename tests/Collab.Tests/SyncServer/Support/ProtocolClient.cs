@@ -137,6 +137,16 @@ internal sealed class ProtocolClient : IAsyncDisposable
         return step2.ReadSync().Payload;
     }
 
+    /// <summary>
+    /// Proves the server processed every frame sent before: the socket's frames are handled in order, so its SyncStep2
+    /// answer to a SyncStep1 for <paramref name="address"/> (a document the socket joined) comes after all of them.
+    /// </summary>
+    public async Task RoundTripAsync(string address)
+    {
+        await SendAsync(Messages.Sync(address, SyncMessage.SyncStep1([0])));
+        await WaitForAsync(m => m.Address == address && m.Type == MessageType.Sync && m.ReadSync().Type == SyncMessageType.SyncStep2);
+    }
+
     private async Task ReadAsync()
     {
         var buffer = new byte[1 << 16];
