@@ -1,8 +1,10 @@
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
+using Collab.Tests.Yjs.Protocols;
 using Collab.Yjs;
 using Collab.Yjs.Protocols;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.SyncServer.Documents;
 
@@ -59,20 +61,27 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task WithoutUnloadImmediatelyTheDocumentWaitsForTheDebouncedStoreBeforeUnloading()
     {
+        // on a manual clock, so that however long the close takes, the debounce cannot run out before the asserts
+        var time = new ManualTimeProvider();
         var store = new MemoryStore();
         var unloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await SyncServerHost.StartAsync(
             new Dictionary<string, string?> { ["UnloadImmediately"] = "false", ["Debounce"] = "00:00:00.400", ["MaxDebounce"] = "00:00:02", ["Durability"] = "Applied" },
-            extensions: [store.Extension, new TestExtension { AfterUnload = _ => { unloaded.TrySetResult(); return default; } }]);
+            services => services.AddSingleton<TimeProvider>(time),
+            store.Extension, new TestExtension { AfterUnload = _ => { unloaded.TrySetResult(); return default; } });
         var client = await host.ConnectAsync();
         await client.JoinAsync("doc");
         await client.SendAsync(Messages.Update("doc", Messages.TextInsert("later")));
         await client.WaitForAsync(MessageType.SyncStatus);
+        var document = host.Server.Documents.Find("doc")!;
 
         await client.DisposeAsync();
+        // the connection left the document, and the socket's session ended (after the disconnect decision)
+        await Eventually.TrueAsync(() => document.ConnectionCount == 0 && host.Server.GetConnectionsCount() == 0, "the client disconnected", ProtocolClient.Patience);
 
         Assert.Empty(store.Attempts);
         Assert.Equal(1, host.Server.GetDocumentsCount());
+        time.Advance(TimeSpan.FromMilliseconds(500));
         await unloaded.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
         Assert.Equal("later", Messages.TextOf(store.Documents["doc"]));
     }
