@@ -1,6 +1,8 @@
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
+using Collab.Tests.Yjs.Protocols;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.SyncServer.Protocol;
 
@@ -120,17 +122,23 @@ public sealed class CloseCodeTests
     [Fact]
     public async Task AnAuthenticatedSocketStaysOpenWhileTrafficFlowsAndClosesWhenIdle()
     {
-        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["Timeout"] = "00:00:00.400" });
+        // on a manual clock: a stall of the test machine cannot make the traffic look idle (checked every 100 ms)
+        var time = new ManualTimeProvider();
+        await using var host = await SyncServerHost.StartAsync(
+            new Dictionary<string, string?> { ["Timeout"] = "00:00:00.400" },
+            services => services.AddSingleton<TimeProvider>(time));
         await using var client = await host.ConnectAsync();
         await client.JoinAsync("doc");
 
         for (var i = 0; i < 12; i++)
         {
             await client.SendAsync([0x0a]);
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            await client.RoundTripAsync("doc"); // read (so stamped) before the clock moves on; answered, so still open
+            time.Advance(TimeSpan.FromMilliseconds(50));
         }
 
         Assert.Null(client.CloseStatus);
+        time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(CloseCodes.ConnectionTimeout, await client.WaitForCloseAsync());
     }
 
