@@ -1,6 +1,9 @@
 using Collab.SyncServer;
+using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
+using Collab.Tests.Yjs.Protocols;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.SyncServer.Documents;
 
@@ -16,6 +19,9 @@ public sealed class DocumentLifecycleTests
 
         return options;
     }
+
+    private static Task<SyncServerHost> StartAsync(ManualTimeProvider time, Dictionary<string, string?> options, params ICollabExtension[] extensions) =>
+        SyncServerHost.StartAsync(options, services => services.AddSingleton<TimeProvider>(time), extensions);
 
     [Fact]
     public async Task ConcurrentJoinersShareASingleLoad()
@@ -43,18 +49,23 @@ public sealed class DocumentLifecycleTests
     [Fact]
     public async Task ABurstOfChangesIsStoredOnceAfterTheDebounce()
     {
+        // on a manual clock: however slowly the updates arrive, they are one burst unless the clock moves
+        var time = new ManualTimeProvider();
         var store = new MemoryStore();
-        await using var host = await SyncServerHost.StartAsync(Timing("00:00:00.300", "00:00:05", ("Durability", "Applied")), extensions: store.Extension);
+        await using var host = await StartAsync(time, Timing("00:00:00.300", "00:00:05", ("Durability", "Applied")), store.Extension);
         await using var client = await host.ConnectAsync();
         await client.JoinAsync("doc");
 
         for (var i = 0; i < 5; i++)
         {
             await client.SendAsync(Messages.Update("doc", Messages.TextInsert("x", 10 + i)));
+            await client.WaitForAsync(MessageType.SyncStatus);
         }
 
+        time.Advance(TimeSpan.FromMilliseconds(300));
         await store.FirstSuccess.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
-        await Task.Delay(600, TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        await Task.Delay(100, TestContext.Current.CancellationToken); // no second store, even given time to show up
         Assert.Equal(1, store.AttemptCount);
         Assert.Equal(5, Messages.TextOf(store.Documents["doc"]).Length);
     }
@@ -62,18 +73,22 @@ public sealed class DocumentLifecycleTests
     [Fact]
     public async Task ContinuousChangesAreStoredAtLeastEveryMaxDebounce()
     {
+        // on a manual clock: a change every 50 ms for 1.3 s, so the 200 ms debounce never runs out, exactly
+        var time = new ManualTimeProvider();
         var store = new MemoryStore();
-        await using var host = await SyncServerHost.StartAsync(Timing("00:00:00.200", "00:00:00.400", ("Durability", "Applied")), extensions: store.Extension);
+        await using var host = await StartAsync(time, Timing("00:00:00.200", "00:00:00.400", ("Durability", "Applied"), ("MaxDebounceJitter", "00:00:00")), store.Extension);
         await using var client = await host.ConnectAsync();
         await client.JoinAsync("doc");
 
-        var started = DateTime.UtcNow;
-        for (var i = 0; DateTime.UtcNow - started < TimeSpan.FromMilliseconds(1300); i++)
+        for (var i = 0; i < 26; i++)
         {
             await client.SendAsync(Messages.Update("doc", Messages.TextInsert("x", 10 + i)));
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            await client.WaitForAsync(MessageType.SyncStatus);
+            time.Advance(TimeSpan.FromMilliseconds(50));
         }
 
+        // the changes at 400 ms and 850 ms reached MaxDebounce (stores run off the receive loop, so wait for them)
+        await Eventually.TrueAsync(() => store.AttemptCount >= 2, "two stores within 1.3 s of continuous changes", ProtocolClient.Patience);
         Assert.InRange(store.AttemptCount, 2, 5);
     }
 
