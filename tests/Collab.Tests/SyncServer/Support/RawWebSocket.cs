@@ -236,6 +236,31 @@ internal sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a WebSocket Ping and reads until its Pong; returns the frames that came before it. The server handles a
+    /// socket's frames in order, so the Pong proves that it processed everything sent before, and it queues its frames in
+    /// order, so anything it sent before handling the Ping is among the frames returned. Control frames never count as
+    /// traffic for the idle timeout or the server Ping.
+    /// </summary>
+    public async Task<IReadOnlyList<WireFrame>> PingPongAsync()
+    {
+        var payload = BitConverter.GetBytes(NextMask());
+        await SendFrameAsync(0x9, payload);
+        var before = new List<WireFrame>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var frame = await ReadFrameAsync(deadline - DateTime.UtcNow);
+            if (frame.Opcode == 0xA && frame.Payload.AsSpan().SequenceEqual(payload))
+            {
+                return before;
+            }
+
+            Assert.True(frame.Opcode != 0x8, $"expected the pong, got a close frame (close code {frame.CloseCode})");
+            before.Add(frame);
+        }
+    }
+
     /// <summary>Sends an Auth message and waits for Authenticated.</summary>
     public async Task AuthenticateAsync(string document)
     {
