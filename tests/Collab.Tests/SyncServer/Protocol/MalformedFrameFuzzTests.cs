@@ -98,8 +98,8 @@ public sealed class MalformedFrameFuzzTests
                     // the server already closed the socket because of the malformed frame
                 }
 
-                var close = client.WaitForCloseAsync(TimeSpan.FromSeconds(5));
-                var answered = client.WaitForAsync(m => m.Address == "probe" && m.Type == MessageType.Auth, TimeSpan.FromSeconds(5));
+                var close = client.WaitForCloseAsync(TimeSpan.FromSeconds(15));
+                var answered = client.WaitForAsync(m => m.Address == "probe" && m.Type == MessageType.Auth, TimeSpan.FromSeconds(15));
                 await Task.WhenAny(close, answered);
                 if (answered.IsCompletedSuccessfully && !close.IsCompleted)
                 {

@@ -42,7 +42,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
     public const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
     public const string SampleAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
