@@ -234,7 +234,9 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
 
         if (serve && !_stopped)
         {
-            Serve(new SyncSocketConnection(socket));
+            // this may be the socket engine's thread (InlineIo); onUpgrade and onConnect hooks may block, so the
+            // handshake starts on the thread pool, as Kestrel starts its connections
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Listener.Serve(new SyncSocketConnection(s.Socket)), (Listener: this, Socket: socket), preferLocal: false);
         }
         else if (_stopped)
         {

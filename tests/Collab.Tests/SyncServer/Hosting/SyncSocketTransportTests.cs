@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Hosting;
 using Collab.Tests.SyncServer.Support;
 using Microsoft.AspNetCore.Connections;
@@ -11,6 +12,40 @@ namespace Collab.Tests.SyncServer.Hosting;
 /// <summary>The listener that serves sync-path upgrades on the socket and hands everything else to Kestrel.</summary>
 public sealed class SyncSocketTransportTests
 {
+    /// <summary>Blocks the thread of an upgrade that asks for it until released.</summary>
+    private sealed class BlockingUpgrade : ICollabExtension, IDisposable
+    {
+        public ManualResetEventSlim Release { get; } = new();
+
+        public ValueTask OnUpgrade(OnUpgradePayload payload)
+        {
+            if (payload.HttpContext.Request.Query.ContainsKey("block"))
+            {
+                Release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return default;
+        }
+
+        public void Dispose() => Release.Dispose();
+    }
+
+    [Fact]
+    public async Task AnUpgradeHookThatBlocksItsThreadHoldsUpNoOtherSocket()
+    {
+        using var blocking = new BlockingUpgrade();
+        await using var host = await SyncServerHost.StartAsync(extensions: blocking);
+        await using var blocked = await RawWebSocket.ConnectTcpAsync(host);
+        await blocked.SendAsync(Encoding.ASCII.GetBytes(blocked.UpgradeRequest("/?block=1")));
+
+        await using var other = await RawWebSocket.OpenAsync(host);
+        await other.AuthenticateAsync("doc");
+        blocking.Release.Set();
+
+        Assert.Equal(101, (await blocked.ReadAnswerAsync()).Status);
+        await blocked.AuthenticateAsync("doc");
+    }
+
     [Fact]
     public async Task UpgradesToTheSyncPathsAreServedOnTheSocketAndOtherRequestsByKestrel()
     {
