@@ -148,8 +148,12 @@ internal sealed class DirectWebSockets(ConnectionServices services)
     }
 }
 
-/// <summary>Puts <see cref="DirectWebSockets"/> in front of every Kestrel endpoint (when enabled).</summary>
-internal sealed class DirectWebSocketsSetup(IOptions<SyncServerOptions> options) : IConfigureOptions<KestrelServerOptions>
+/// <summary>
+/// Puts <see cref="DirectWebSockets"/> in front of every Kestrel endpoint without TLS (when enabled). It runs before
+/// Kestrel's TLS middleware, so on an endpoint with TLS it would see the encrypted bytes, and answer a plaintext upgrade
+/// that the endpoint should refuse; there it passes every connection on.
+/// </summary>
+internal sealed class DirectWebSocketsSetup(IOptions<SyncServerOptions> options, DirectEndpoints endpoints) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
@@ -160,6 +164,12 @@ internal sealed class DirectWebSocketsSetup(IOptions<SyncServerOptions> options)
 
         kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
         {
+            // called when Kestrel builds the endpoint's pipeline, after all of its configuration, just before binding
+            if (!endpoints.Record(listen))
+            {
+                return next;
+            }
+
             DirectWebSockets? handler = null;
             return connection =>
             {
@@ -168,4 +178,30 @@ internal sealed class DirectWebSocketsSetup(IOptions<SyncServerOptions> options)
             };
         }));
     }
+}
+
+/// <summary>
+/// The endpoints <see cref="DirectWebSockets"/> serves, as Kestrel builds them, and whether they are plain (no TLS).
+/// <see cref="SyncSocketTransport"/> binds only plain ones; an endpoint whose defaults were replaced by the application
+/// (no middleware), or with TLS, or whose TLS cannot be told, is left to Kestrel.
+/// </summary>
+internal sealed class DirectEndpoints
+{
+    // ListenOptions says whether UseHttps was called only internally; where a later Kestrel lacks it, nothing is plain
+    private static readonly System.Reflection.PropertyInfo? IsTls =
+        typeof(ListenOptions).GetProperty("IsTls", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<System.Net.EndPoint, bool> _plain = new();
+
+    /// <summary>Notes <paramref name="listen"/>'s endpoint; true when it has no TLS.</summary>
+    public bool Record(ListenOptions listen)
+    {
+        var plain = IsTls?.GetValue(listen) is false;
+
+        // two endpoints that compare equal (the same address, port 0) are plain only if both are
+        _plain.AddOrUpdate(listen.EndPoint, plain, (_, was) => was && plain);
+        return plain;
+    }
+
+    public bool IsPlain(System.Net.EndPoint endpoint) => _plain.TryGetValue(endpoint, out var plain) && plain;
 }

@@ -44,6 +44,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
         services.AddHostedService<SyncServerLifetime>();
         services.AddHostedService<MemoryReducer>();
+        services.TryAddSingleton<DirectEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, DirectWebSocketsSetup>());
 
         // Kestrel tries the transport registered last first; this one hands what it does not serve to Kestrel's

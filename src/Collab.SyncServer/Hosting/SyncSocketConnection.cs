@@ -137,6 +137,13 @@ internal sealed class SyncSocketConnection : ConnectionContext, IFeatureCollecti
             return;
         }
 
+        // Socket.Dispose spins while a send batch holds the socket's handle: never on the socket engine's or the
+        // flusher's thread, where this may be called
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Connection.CloseNow(s.Graceful), (Connection: this, Graceful: graceful), preferLocal: false);
+    }
+
+    private void CloseNow(bool graceful)
+    {
         if (graceful)
         {
             try
@@ -154,7 +161,7 @@ internal sealed class SyncSocketConnection : ConnectionContext, IFeatureCollecti
         // another socket's receive
         Socket.Dispose();
 
-        // hooks may have registered on the token (the request's RequestAborted); they do not run on the caller's thread
-        ThreadPool.UnsafeQueueUserWorkItem(static closed => closed.Cancel(), _closed, preferLocal: false);
+        // hooks may have registered on the token (the request's RequestAborted)
+        _closed.Cancel();
     }
 }

@@ -13,7 +13,8 @@ namespace Collab.SyncServer.Hosting;
 /// <summary>
 /// Kestrel's transport for TCP endpoints when <see cref="SyncServerOptions.DirectTransport"/> is on: it accepts the
 /// sockets itself and serves plain WebSocket upgrades to the sync paths directly on the socket, without a Kestrel
-/// connection. Every other connection (other requests, TLS, HTTP/2, anything unusual or slow to arrive) is handed to
+/// connection. Only endpoints that carry the <see cref="DirectWebSockets"/> middleware and no TLS are bound this way
+/// (<see cref="DirectEndpoints"/>); Kestrel's transport binds the others. Every other connection (other requests, TLS, HTTP/2, anything unusual or slow to arrive) is handed to
 /// Kestrel unchanged, with nothing read from it, as Kestrel's own socket transport would have accepted it.
 /// </summary>
 /// <remarks>
@@ -28,6 +29,7 @@ internal sealed partial class SyncSocketTransport(
     IOptions<SocketTransportOptions> socketOptions,
     IOptions<SyncServerOptions> options,
     IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions> kestrelOptions,
+    DirectEndpoints directEndpoints,
     IServiceProvider services,
     ILoggerFactory loggerFactory) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
@@ -69,7 +71,7 @@ internal sealed partial class SyncSocketTransport(
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        if (!Enabled || endpoint is not IPEndPoint)
+        if (!Enabled || endpoint is not IPEndPoint || !directEndpoints.IsPlain(endpoint))
         {
             return _kestrel.BindAsync(endpoint, cancellationToken);
         }
@@ -110,8 +112,12 @@ internal sealed partial class SyncSocketTransport(
 /// the sockets it serves itself (aborted when the listener is disposed).</summary>
 internal sealed partial class SyncSocketListener(SyncSocketTransport transport, Socket listen, bool noDelay, ILogger<SyncSocketListener> logger) : IConnectionListener
 {
-    /// <summary>How long a new socket may take to send a complete upgrade request before Kestrel gets it.</summary>
+    /// <summary>How long a new socket may stay silent before Kestrel gets it.</summary>
     internal static readonly TimeSpan SortTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Looks at an incomplete head before Kestrel gets the socket, 1, 2, 4, 8 and 16 ms apart. A head larger
+    /// than one segment arrives in one flight unless a segment is lost; such a socket is then served by Kestrel.</summary>
+    private const int Looks = 6;
 
     private const int PeekBytes = WebSocketHandshake.MaxRequestHeadBytes + 1;
 
@@ -119,6 +125,7 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
     private readonly Lock _lock = new();
     private SyncSocketConnection? _served;
     private volatile bool _stopped;
+    private bool _disposed;
     private long _handedOffCount;
 
     public EndPoint EndPoint { get; } = listen.LocalEndPoint!;
@@ -157,6 +164,7 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
         var open = new List<SyncSocketConnection>();
         lock (_lock)
         {
+            _disposed = true;
             for (var connection = _served; connection is not null; connection = connection.Next)
             {
                 open.Add(connection);
@@ -203,7 +211,17 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
                 continue;
             }
 
-            socket.NoDelay = noDelay;
+            try
+            {
+                socket.NoDelay = noDelay;
+            }
+            catch (SocketException)
+            {
+                // reset between accept and now
+                socket.Dispose();
+                continue;
+            }
+
             _ = SortAsync(socket);
         }
     }
@@ -211,39 +229,33 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
     /// <summary>Serves the socket when it starts with a plain upgrade to a sync path; hands it to Kestrel otherwise.</summary>
     private async Task SortAsync(Socket socket)
     {
-        var head = ArrayPool<byte>.Shared.Rent(PeekBytes);
-        var serve = false;
         try
         {
-            using var timeout = new CancellationTokenSource(SortTimeout);
-            serve = await IsSyncUpgradeAsync(socket, head, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // slow or silent: Kestrel's own timeouts decide
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            socket.Dispose();
-            return;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(head);
-        }
+            bool serve;
+            try
+            {
+                serve = await IsSyncUpgradeAsync(socket, transport).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // silent: Kestrel's own timeouts decide
+                serve = false;
+            }
 
-        if (serve && !_stopped)
-        {
-            // this may be the socket engine's thread (InlineIo); onUpgrade and onConnect hooks may block, so the
-            // handshake starts on the thread pool, as Kestrel starts its connections
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Listener.Serve(new SyncSocketConnection(s.Socket)), (Listener: this, Socket: socket), preferLocal: false);
-        }
-        else if (_stopped)
-        {
-            socket.Dispose();
-        }
-        else
-        {
+            if (serve)
+            {
+                // this may be the socket engine's thread (InlineIo); onUpgrade and onConnect hooks may block, so the
+                // handshake starts on the thread pool, as Kestrel starts its connections
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Listener.Serve(new SyncSocketConnection(s.Socket)), (Listener: this, Socket: socket), preferLocal: false);
+                return;
+            }
+
+            if (_stopped)
+            {
+                socket.Dispose();
+                return;
+            }
+
             var connection = transport.HandOff(socket);
             if (_handedOff.Writer.TryWrite(connection))
             {
@@ -254,42 +266,82 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception e)
+        {
+            if (e is not (SocketException or ObjectDisposedException))
+            {
+                LogSortFailed(e);
+            }
+
+            socket.Dispose();
+        }
     }
 
-    /// <summary>Peeks (reads nothing) until the request head is complete, or is certainly not a sync-path upgrade.</summary>
-    private async Task<bool> IsSyncUpgradeAsync(Socket socket, byte[] head, CancellationToken cancellationToken)
+    /// <summary>
+    /// Peeks (reads nothing) at the request head. True for a complete plain upgrade to a sync path; false for anything
+    /// else, and for a head that is still incomplete after a few short looks (a client that sends its head in pieces,
+    /// or slowly, is left to Kestrel, whose pipeline serves it the same way). Nothing is held while the socket is silent
+    /// but this method's state and a timer; the buffer is rented once bytes are there.
+    /// </summary>
+    private static async Task<bool> IsSyncUpgradeAsync(Socket socket, SyncSocketTransport transport)
     {
-        var pause = TimeSpan.FromMilliseconds(1);
-        while (true)
+        using (var silence = new CancellationTokenSource(SortTimeout))
         {
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            var peeked = socket.Receive(head, 0, PeekBytes, SocketFlags.Peek, out var error);
-            if (error != SocketError.Success || peeked == 0)
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, silence.Token).ConfigureAwait(false);
+        }
+
+        var head = ArrayPool<byte>.Shared.Rent(PeekBytes);
+        try
+        {
+            var pause = 1;
+            var lastPeeked = 0;
+            for (var look = 0; look < Looks; look++)
             {
-                // closed or reset before a request: Kestrel sees it and ends it quietly
-                return false;
+                var peeked = socket.Receive(head, 0, PeekBytes, SocketFlags.Peek, out var error);
+                if (error != SocketError.Success || peeked == 0)
+                {
+                    // closed or reset before a request: Kestrel sees it and ends it quietly
+                    return false;
+                }
+
+                if (peeked > lastPeeked)
+                {
+                    var status = WebSocketHandshake.TryParse(new ReadOnlySequence<byte>(head, 0, peeked), out var request, out _);
+                    if (status != WebSocketHandshake.ParseStatus.NeedMore)
+                    {
+                        return status == WebSocketHandshake.ParseStatus.Upgrade && transport.Handler.IsSyncPath(request.Path);
+                    }
+
+                    lastPeeked = peeked;
+                }
+
+                if (look == Looks - 1)
+                {
+                    break;
+                }
+
+                // part of the head arrived (the socket is readable at once again, so the rest is waited for by time)
+                await Task.Delay(pause).ConfigureAwait(false);
+                pause *= 2;
             }
 
-            var status = WebSocketHandshake.TryParse(new ReadOnlySequence<byte>(head, 0, peeked), out var request, out _);
-            if (status == WebSocketHandshake.ParseStatus.Upgrade)
-            {
-                return transport.Handler.IsSyncPath(request.Path);
-            }
-
-            if (status == WebSocketHandshake.ParseStatus.Other)
-            {
-                return false;
-            }
-
-            // part of the head arrived: the socket is readable at once again, so wait a little before looking
-            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
         }
     }
 
     private void Serve(SyncSocketConnection connection)
     {
-        Add(connection);
+        if (!Add(connection))
+        {
+            // the listener was disposed meanwhile: the server is stopping
+            _ = connection.DisposeAsync();
+            return;
+        }
+
         Task session;
         try
         {
@@ -319,10 +371,15 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
             TaskScheduler.Default);
     }
 
-    private void Add(SyncSocketConnection connection)
+    private bool Add(SyncSocketConnection connection)
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return false;
+            }
+
             connection.Next = _served;
             if (_served is not null)
             {
@@ -331,6 +388,7 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
 
             _served = connection;
             ServedCount++;
+            return true;
         }
     }
 
@@ -359,6 +417,9 @@ internal sealed partial class SyncSocketListener(SyncSocketTransport transport, 
 
     [LoggerMessage(EventId = 1150, Level = LogLevel.Warning, Message = "Accepting a connection failed ({Error})")]
     private partial void LogAcceptFailed(SocketError error, Exception exception);
+
+    [LoggerMessage(EventId = 1153, Level = LogLevel.Error, Message = "Sorting a new connection failed")]
+    private partial void LogSortFailed(Exception exception);
 
     [LoggerMessage(EventId = 1151, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed")]
     private partial void LogSessionFailed(string connectionId, Exception exception);

@@ -43,7 +43,8 @@ internal sealed class SocketInput(Socket socket) : PipeReader
             return true;
         }
 
-        if (_end > _examined || (_ended && _start == _end))
+        // after the end of the stream every read returns at once, with whatever was left unconsumed
+        if (_end > _examined || _ended)
         {
             result = new ReadResult(Unconsumed(), isCanceled: false, isCompleted: _ended);
             return true;
@@ -66,6 +67,11 @@ internal sealed class SocketInput(Socket socket) : PipeReader
         if (_buffer is null)
         {
             return;
+        }
+
+        if ((consumed.GetObject() is { } c && c != _buffer) || (examined.GetObject() is { } e && e != _buffer))
+        {
+            throw new InvalidOperationException("The position is not from the data the last read returned.");
         }
 
         var consumedAt = consumed.GetObject() is null ? _start : consumed.GetInteger();
@@ -148,7 +154,7 @@ internal sealed class SocketInput(Socket socket) : PipeReader
             }
 
             _end += received;
-            return new ReadResult(Unconsumed(), isCanceled: ConsumeCancel(), isCompleted: _ended && _start == _end);
+            return new ReadResult(Unconsumed(), isCanceled: ConsumeCancel(), isCompleted: _ended);
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
         {

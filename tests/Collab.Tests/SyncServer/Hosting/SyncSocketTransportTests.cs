@@ -1,9 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Hosting;
+using Collab.Tests.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,22 +69,50 @@ public sealed class SyncSocketTransportTests
     }
 
     [Fact]
-    public async Task AnUpgradeWhoseHeadArrivesInPiecesIsServedOnTheSocket()
+    public async Task AnUpgradeWhoseHeadArrivesSlowlyIsLeftToKestrelWhosePipelineServesIt()
     {
-        await using var host = await SyncServerHost.StartAsync();
+        var watcher = new WebSocketHandshakeTests.UpgradeWatcher();
+        await using var host = await SyncServerHost.StartAsync(extensions: watcher);
         var listener = Assert.Single(TransportOf(host).Listeners);
         await using var socket = await RawWebSocket.ConnectTcpAsync(host);
         var head = Encoding.ASCII.GetBytes(socket.UpgradeRequest());
 
         await socket.SendAsync(head[..10]);
-        await Task.Delay(30, TestContext.Current.CancellationToken);
-        await socket.SendAsync(head[10..40]);
-        await Task.Delay(30, TestContext.Current.CancellationToken);
-        await socket.SendAsync(head[40..]);
+        await Eventually.TrueAsync(() => listener.HandedOffCount == 1, "the incomplete head to be left to Kestrel");
+        await socket.SendAsync(head[10..]);
 
         Assert.Equal(101, (await socket.ReadAnswerAsync()).Status);
         await socket.AuthenticateAsync("doc");
-        Assert.Equal(1, listener.ServedCount);
+        Assert.Equal(0, listener.ServedCount);
+        Assert.Equal([false], watcher.ThroughHttpStack.ToArray());
+    }
+
+    [Fact]
+    public async Task AnEndpointWithTlsIsLeftToKestrelAndAPlaintextUpgradeThereIsNotAnswered()
+    {
+        using var certificate = SelfSignedCertificate();
+        await using var host = await SyncServerHost.StartAsync(services: s => s.Configure<KestrelServerOptions>(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+        }));
+        var addresses = host.App.App.Urls.Select(u => new Uri(u)).ToList();
+        var plain = addresses.Single(a => a.Scheme == "http");
+        var tls = addresses.Single(a => a.Scheme == "https");
+        var listener = Assert.Single(TransportOf(host).Listeners);
+        Assert.Equal(plain.Port, ((IPEndPoint)listener.EndPoint).Port);
+
+        using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await raw.ConnectAsync(IPAddress.Loopback, tls.Port, TestContext.Current.CancellationToken);
+        await raw.SendAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {tls.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {RawWebSocket.SampleKey}\r\nSec-WebSocket-Version: 13\r\n\r\n"), SocketFlags.None, TestContext.Current.CancellationToken);
+        var answer = await ReadUntilEndAsync(raw);
+        Assert.False(Encoding.ASCII.GetString(answer).StartsWith("HTTP/1.1 101", StringComparison.Ordinal), "a plaintext upgrade on the TLS endpoint was answered");
+
+        using var secure = new ClientWebSocket();
+        secure.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        await secure.ConnectAsync(new Uri($"wss://{tls.Authority}/"), TestContext.Current.CancellationToken);
+        Assert.Equal(WebSocketState.Open, secure.State);
+        Assert.Equal(0, listener.ServedCount);
     }
 
     [Fact]
@@ -146,6 +180,36 @@ public sealed class SyncSocketTransportTests
         await socket.AuthenticateAsync("doc");
 
         Assert.Empty(TransportOf(host).Listeners);
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>What the server sends until it ends the connection (or 10 s pass).</summary>
+    private static async Task<byte[]> ReadUntilEndAsync(Socket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) is > 0 and var n)
+            {
+                received.AddRange(buffer.AsSpan(0, n));
+            }
+        }
+        catch (SocketException)
+        {
+            // reset: the end as well
+        }
+
+        return [.. received];
     }
 
     private static SyncSocketTransport TransportOf(SyncServerHost host) =>

@@ -101,6 +101,27 @@ public sealed class SocketInputTests
     }
 
     [Fact]
+    public async Task TheEndOfThePeersStreamAfterAnIncompleteFrameCompletesTheReadWithWhatIsLeft()
+    {
+        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
+        using var serverSide = server;
+        using var clientSide = client;
+        var input = new SocketInput(server);
+
+        await client.SendAsync(new byte[] { 0x82 }, SocketFlags.None, TestContext.Current.CancellationToken);
+        var first = await ReadAsync(input);
+        input.AdvanceTo(first.Buffer.Start, first.Buffer.End);
+        client.Shutdown(SocketShutdown.Send);
+
+        var last = await ReadAsync(input);
+        Assert.True(last.IsCompleted);
+        Assert.Equal([0x82], last.Buffer.ToArray());
+        input.AdvanceTo(last.Buffer.Start, last.Buffer.End);
+        Assert.True(input.TryRead(out var again));
+        Assert.True(again.IsCompleted);
+    }
+
+    [Fact]
     public async Task AResetByThePeerIsAConnectionResetException()
     {
         var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
