@@ -165,6 +165,20 @@ public sealed class SyncServerOptions
     public bool InlineIo { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="InlineIo"/>, how many socket engine threads (epoll loops) the process runs; frame handling runs on
+    /// them. Zero = half the processors, at least one: the other half is left to the broadcast flusher (whose sends are
+    /// most of the server's work), the store and the thread pool, and each engine wakes less often for more events
+    /// (at 200 documents × 5 clients × 5 inserts/s on 2 cores, one engine instead of .NET's two cost about 5 % less CPU
+    /// per delivered update at the same p99). An explicit <c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c> wins. Takes
+    /// effect only before the process's first socket, like <see cref="InlineIo"/>.
+    /// </summary>
+    [Range(0, 1024)]
+    public int SocketEngineThreads { get; set; }
+
+    /// <summary>The engine threads <see cref="SocketEngineThreads"/> asks for on <paramref name="processors"/> processors.</summary>
+    public static int SocketEngineCount(int configured, int processors) => configured > 0 ? configured : Math.Max(1, processors / 2);
+
+    /// <summary>
     /// After the managed heap grew by 32 MiB and the process then allocated little for 3 s (a burst of connections
     /// that now sit idle), run one compacting collection that returns the garbage and fragmentation to the system.
     /// Never runs under load. False = leave it to the runtime (memory stays at its high-water mark until the next

@@ -22,11 +22,17 @@ public static class SyncServerHostingExtensions
         }
 
         var services = builder.Services;
-        if (builder.Configuration.GetSection(SyncServerOptions.SectionName).GetValue(nameof(SyncServerOptions.InlineIo), defaultValue: true))
+        var section = builder.Configuration.GetSection(SyncServerOptions.SectionName);
+        if (section.GetValue(nameof(SyncServerOptions.InlineIo), defaultValue: true))
         {
             // read once by System.Net.Sockets when the process creates its first socket (Kestrel binds later)
             Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
             services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+            var engines = SyncServerOptions.SocketEngineCount(section.GetValue(nameof(SyncServerOptions.SocketEngineThreads), defaultValue: 0), Environment.ProcessorCount);
+            if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") is null && engines > 0)
+            {
+                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", engines.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         services.AddOptions<SyncServerOptions>()
