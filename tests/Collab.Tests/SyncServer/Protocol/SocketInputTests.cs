@@ -14,10 +14,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task WhatArrivesIsReadAndNoBufferIsHeldOnceItWasConsumed()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
         Assert.False(input.HoldsBuffer);
 
         await client.SendAsync(new byte[] { 1, 2, 3 }, SocketFlags.None, TestContext.Current.CancellationToken);
@@ -32,10 +30,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task WhatWasExaminedButNotConsumedIsReturnedAgainWithWhatArrivesNext()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
 
         await client.SendAsync(new byte[] { 1, 2, 3, 4 }, SocketFlags.None, TestContext.Current.CancellationToken);
         var first = await ReadAsync(input);
@@ -56,10 +52,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task AMessageLargerThanTheBufferIsGatheredWhole()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
         var message = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
 
         var send = client.SendAsync(message, SocketFlags.None, TestContext.Current.CancellationToken).AsTask();
@@ -84,10 +78,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task TheEndOfThePeersStreamCompletesTheRead()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
 
         await client.SendAsync(new byte[] { 9 }, SocketFlags.None, TestContext.Current.CancellationToken);
         client.Shutdown(SocketShutdown.Send);
@@ -103,10 +95,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task TheEndOfThePeersStreamAfterAnIncompleteFrameCompletesTheReadWithWhatIsLeft()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
 
         await client.SendAsync(new byte[] { 0x82 }, SocketFlags.None, TestContext.Current.CancellationToken);
         var first = await ReadAsync(input);
@@ -124,13 +114,11 @@ public sealed class SocketInputTests
     [Fact]
     public async Task AResetByThePeerIsAConnectionResetException()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        var input = new SocketInput(server);
-        var read = input.ReadAsync(TestContext.Current.CancellationToken).AsTask();
+        using var pair = await Pair.OpenAsync();
+        var read = pair.Input.ReadAsync(TestContext.Current.CancellationToken).AsTask();
 
-        client.LingerState = new LingerOption(true, 0);
-        client.Dispose();
+        pair.Client.LingerState = new LingerOption(true, 0);
+        pair.Client.Dispose();
 
         await Assert.ThrowsAsync<ConnectionResetException>(() => read.WaitAsync(Patience, TestContext.Current.CancellationToken));
     }
@@ -138,12 +126,10 @@ public sealed class SocketInputTests
     [Fact]
     public async Task AbortingTheSocketEndsAWaitingReadWithATransportFailure()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var clientSide = client;
-        var input = new SocketInput(server);
-        var read = input.ReadAsync(TestContext.Current.CancellationToken).AsTask();
+        using var pair = await Pair.OpenAsync();
+        var read = pair.Input.ReadAsync(TestContext.Current.CancellationToken).AsTask();
 
-        server.Dispose();
+        pair.Server.Dispose();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => read.WaitAsync(Patience, TestContext.Current.CancellationToken));
         Assert.True(FrameSocket.IsTransportFailure(error), error.ToString());
@@ -152,10 +138,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task ACancelledReadIsReportedOnceAndTheDataStaysForTheNextRead()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
 
         input.CancelPendingRead();
         var cancelled = await ReadAsync(input);
@@ -171,10 +155,8 @@ public sealed class SocketInputTests
     [Fact]
     public async Task ATokenCancelsAReadThatWaitsForTheSocket()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
         using var cancel = new CancellationTokenSource();
 
         var read = input.ReadAsync(cancel.Token).AsTask();
@@ -190,14 +172,28 @@ public sealed class SocketInputTests
     [Fact]
     public async Task PositionsOutsideTheLastReadAreRefused()
     {
-        var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
-        using var serverSide = server;
-        using var clientSide = client;
-        var input = new SocketInput(server);
+        using var pair = await Pair.OpenAsync();
+        var (client, input) = (pair.Client, pair.Input);
         await client.SendAsync(new byte[] { 1, 2 }, SocketFlags.None, TestContext.Current.CancellationToken);
         var result = await ReadAsync(input);
 
         Assert.Throws<InvalidOperationException>(() => input.AdvanceTo(result.Buffer.End, result.Buffer.Start));
+    }
+
+    /// <summary>A loopback connection and the reader over its server side; both sockets closed when disposed.</summary>
+    private sealed record Pair(Socket Server, Socket Client, SocketInput Input) : IDisposable
+    {
+        public static async Task<Pair> OpenAsync()
+        {
+            var (server, client) = (await LoopbackSockets.PairsAsync(1))[0];
+            return new Pair(server, client, new SocketInput(server));
+        }
+
+        public void Dispose()
+        {
+            Server.Dispose();
+            Client.Dispose();
+        }
     }
 
     private static async Task<ReadResult> ReadAsync(PipeReader input) =>
