@@ -117,13 +117,32 @@ internal sealed class DirectWebSockets(ConnectionServices services)
             : connection.Transport.Output;
         if (!await SyncServerEndpoints.UpgradeAllowedAsync(http, services, kind).ConfigureAwait(false))
         {
-            await output.WriteAsync(WebSocketHandshake.Refusal(features.StatusCode)).ConfigureAwait(false);
+            await TryWriteAsync(output, WebSocketHandshake.Refusal(features.StatusCode)).ConfigureAwait(false);
             return null;
         }
 
-        await output.WriteAsync(WebSocketHandshake.SwitchingProtocols(features.Headers.SecWebSocketKey[0]!)).ConfigureAwait(false);
+        if (!await TryWriteAsync(output, WebSocketHandshake.SwitchingProtocols(features.Headers.SecWebSocketKey[0]!)).ConfigureAwait(false))
+        {
+            // the client left (or reset) before the answer: nothing to serve
+            return null;
+        }
+
         var socket = new FrameSocket(connection.Transport.Input, output, connection.Abort, services.Options.MaxMessageBytes);
         return SyncServerEndpoints.CreateSession(socket, http, services, kind, document);
+    }
+
+    /// <summary>Writes an answer of the handshake; false when the connection is gone (a normal event, not a failure).</summary>
+    private static async Task<bool> TryWriteAsync(System.IO.Pipelines.PipeWriter output, byte[] answer)
+    {
+        try
+        {
+            await output.WriteAsync(answer).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or ConnectionResetException or ConnectionAbortedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True when <paramref name="path"/> is one of the sync paths (Hocuspocus or y-websocket).</summary>

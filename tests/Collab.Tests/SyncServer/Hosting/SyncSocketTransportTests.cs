@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Hosting;
+using Collab.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Protocol;
 using Collab.Tests.SyncServer.Support;
 using Microsoft.AspNetCore.Connections;
@@ -113,6 +114,91 @@ public sealed class SyncSocketTransportTests
         await secure.ConnectAsync(new Uri($"wss://{tls.Authority}/"), TestContext.Current.CancellationToken);
         Assert.Equal(WebSocketState.Open, secure.State);
         Assert.Equal(0, listener.ServedCount);
+    }
+
+    [Fact]
+    public async Task AFrameSentRightBehindTheUpgradeHeadIsRead()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        await using var socket = await RawWebSocket.ConnectTcpAsync(host);
+        var head = Encoding.ASCII.GetBytes(socket.UpgradeRequest());
+        var auth = RawWebSocket.Frame(0x2, Messages.Auth("doc", ""));
+
+        await socket.SendAsync([.. head, .. auth]);
+
+        Assert.Equal(101, (await socket.ReadAnswerAsync()).Status);
+        await socket.WaitForMessageAsync(m => m.Address == "doc" && m.Type == MessageType.Auth);
+        Assert.Equal(1, Assert.Single(TransportOf(host).Listeners).ServedCount);
+    }
+
+    [Fact]
+    public async Task ConnectionChurnOfEveryKindLeavesNothingBehindAndTheServerServing()
+    {
+        await using var host = await SyncServerHost.StartAsync();
+        var listener = Assert.Single(TransportOf(host).Listeners);
+        var endpoint = new IPEndPoint(IPAddress.Loopback, host.App.Address.Port);
+
+        for (var batch = 0; batch < 6; batch++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 40).Select(i => ChurnAsync(host, endpoint, (batch * 40) + i)));
+        }
+
+        await Eventually.TrueAsync(() => listener.ServedCount == 0, "every directly served socket to be gone");
+        await Eventually.TrueAsync(() => host.Server.GetConnectionsCount() == 0, "every session to be gone");
+        Assert.DoesNotContain(host.App.Log.Text.Split('\n'), line => line.Contains("s Error ", StringComparison.Ordinal) || line.Contains("s Critical ", StringComparison.Ordinal));
+        await using var client = await RawWebSocket.OpenAsync(host);
+        await client.AuthenticateAsync("doc");
+        Assert.Equal(1, listener.ServedCount);
+    }
+
+    /// <summary>One connection that behaves in one of seven ways, chosen by <paramref name="n"/>.</summary>
+    private static async Task ChurnAsync(SyncServerHost host, IPEndPoint endpoint, int n)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endpoint, TestContext.Current.CancellationToken);
+        var upgrade = Encoding.ASCII.GetBytes($"GET /?n={n} HTTP/1.1\r\nHost: {endpoint}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {RawWebSocket.SampleKey}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        var auth = RawWebSocket.Frame(0x2, Messages.Auth($"doc-{n % 5}", ""), mask: (uint)n);
+        switch (n % 7)
+        {
+            case 0:
+                // upgrade, authenticate, read the answer, leave with a close frame
+                await socket.SendAsync((byte[])[.. upgrade, .. auth], SocketFlags.None, TestContext.Current.CancellationToken);
+                await ReadSomeAsync(socket);
+                await socket.SendAsync(RawWebSocket.Frame(0x8, [0x03, 0xE8], mask: (uint)n), SocketFlags.None, TestContext.Current.CancellationToken);
+                break;
+            case 1:
+                // upgrade and authenticate, then reset
+                await socket.SendAsync((byte[])[.. upgrade, .. auth], SocketFlags.None, TestContext.Current.CancellationToken);
+                socket.LingerState = new LingerOption(true, 0);
+                break;
+            case 2:
+                // half a head, then gone
+                await socket.SendAsync(upgrade[..(upgrade.Length / 2)], SocketFlags.None, TestContext.Current.CancellationToken);
+                break;
+            case 3:
+                // nothing at all
+                break;
+            case 4:
+                await socket.SendAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {endpoint}\r\nConnection: close\r\n\r\n"), SocketFlags.None, TestContext.Current.CancellationToken);
+                await ReadSomeAsync(socket);
+                break;
+            case 5:
+                await socket.SendAsync(Encoding.ASCII.GetBytes("\u0016\u0003\u0001 not http at all\r\n\r\n"), SocketFlags.None, TestContext.Current.CancellationToken);
+                break;
+            default:
+                // upgrade, then a frame cut in the middle, then half-close
+                await socket.SendAsync((byte[])[.. upgrade, .. auth[..3]], SocketFlags.None, TestContext.Current.CancellationToken);
+                socket.Shutdown(SocketShutdown.Send);
+                await ReadSomeAsync(socket);
+                break;
+        }
+    }
+
+    private static async Task ReadSomeAsync(Socket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await socket.ReceiveAsync(new byte[4096], SocketFlags.None, timeout.Token);
     }
 
     [Fact]
