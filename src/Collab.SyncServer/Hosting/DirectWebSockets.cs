@@ -47,7 +47,18 @@ internal sealed class DirectWebSockets(ConnectionServices services)
     /// </summary>
     private async Task<SocketSession?> HandshakeAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        if (await ReadUpgradeAsync(connection).ConfigureAwait(false) is not { } request)
+        UpgradeRequest? upgrade;
+        try
+        {
+            upgrade = await ReadUpgradeAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsGone(e))
+        {
+            // reset before its first request: nothing to answer, and nothing to log as a failure
+            return null;
+        }
+
+        if (upgrade is not { } request)
         {
             await next(connection).ConfigureAwait(false);
             return null;
@@ -139,11 +150,14 @@ internal sealed class DirectWebSockets(ConnectionServices services)
             await output.WriteAsync(answer).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or ConnectionResetException or ConnectionAbortedException)
+        catch (Exception e) when (IsGone(e))
         {
             return false;
         }
     }
+
+    /// <summary>The exceptions a read or write of a connection the client already left (or reset) throws.</summary>
+    private static bool IsGone(Exception e) => e is IOException or ObjectDisposedException or ConnectionResetException or ConnectionAbortedException;
 
     /// <summary>True when <paramref name="path"/> is one of the sync paths (Hocuspocus or y-websocket).</summary>
     public bool IsSyncPath(string path) => Route(path) is not null;
