@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Collab.LoadGen.Clients;
+using Collab.LoadGen.Reports;
+using Collab.LoadGen.Scenarios;
 using Collab.LoadGen.Servers;
 
 namespace Collab.LoadGen.Cli;
@@ -97,4 +99,23 @@ internal sealed class CommonOptions
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal),
     };
+
+    /// <summary>Runs <paramref name="scenario"/> against the server(s) these options name, and reports.</summary>
+    public Task<int> ExecuteAsync(
+        ParseResult parse,
+        string mode,
+        string settingsText,
+        Func<ServerTarget, Task<ScenarioResult>> scenario,
+        CancellationToken cancellationToken) =>
+        Runner.ExecuteAsync(
+            mode,
+            parse.GetValue(Server) ?? "url",
+            parse.GetValue(Url)!,
+            parse.GetValue(ServerPid),
+            Launch(parse),
+            settingsText,
+            parse.GetValue(Output),
+            parse.GetValue(Rounds),
+            scenario,
+            cancellationToken);
 }

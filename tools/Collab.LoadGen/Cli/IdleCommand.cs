@@ -38,17 +38,7 @@ internal static class IdleCommand
                 common.Client(parse));
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"{settings.Connections} connections over {settings.Documents} documents, {settings.Settle.TotalSeconds} s settle, {settings.Hold.TotalSeconds} s hold, keep-alive {settings.KeepAlive.TotalSeconds} s, awareness={settings.Client.Awareness}");
-            return await Runner.ExecuteAsync(
-                "idle",
-                parse.GetValue(common.Server) ?? "url",
-                parse.GetValue(common.Url)!,
-                parse.GetValue(common.ServerPid),
-                common.Launch(parse),
-                text,
-                parse.GetValue(common.Output),
-                parse.GetValue(common.Rounds),
-                target => IdleScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken),
-                cancellationToken);
+            return await common.ExecuteAsync(parse, "idle", text, target => IdleScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken), cancellationToken);
         });
         return command;
     }

@@ -42,17 +42,7 @@ internal static class RunCommand
             };
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.Apply}, awareness={settings.Client.Awareness}");
-            return await Runner.ExecuteAsync(
-                "run",
-                parse.GetValue(common.Server) ?? "url",
-                parse.GetValue(common.Url)!,
-                parse.GetValue(common.ServerPid),
-                common.Launch(parse),
-                text,
-                parse.GetValue(common.Output),
-                parse.GetValue(common.Rounds),
-                target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken),
-                cancellationToken);
+            return await common.ExecuteAsync(parse, "run", text, target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken), cancellationToken);
         });
         return command;
     }
