@@ -25,7 +25,6 @@ internal sealed class SyncSocketConnection : ConnectionContext, IFeatureCollecti
     private string? _connectionId;
     private IDictionary<object, object?>? _items;
     private Dictionary<Type, object>? _features;
-    private PipeWriter? _output;
     private int _disposed;
 
     public SyncSocketConnection(Socket socket)
@@ -79,10 +78,11 @@ internal sealed class SyncSocketConnection : ConnectionContext, IFeatureCollecti
         set => throw new NotSupportedException();
     }
 
-    // IDuplexPipe: the session writes through its own DirectSocketWriter; this one exists for completeness
+    // IDuplexPipe: the session writes through its own DirectSocketWriter (the transport is on only with direct writes);
+    // a second writer on the same socket would interleave with it, so there is none
     PipeReader IDuplexPipe.Input => _input;
 
-    PipeWriter IDuplexPipe.Output => _output ??= new DirectSocketWriter(Socket);
+    PipeWriter IDuplexPipe.Output => throw new NotSupportedException("A directly served socket is written through its session's DirectSocketWriter.");
 
     // IFeatureCollection
 
