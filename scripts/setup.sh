@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Installs everything Collab needs on a Debian/Ubuntu machine, then restores and builds the solution.
-# Idempotent: a second run checks and skips what is already there. Used by run.sh, test.sh and CI.
+# Installs what Collab needs on a Debian/Ubuntu machine, then restores and builds.
+# Idempotent: a second run checks and skips what is already there.
+#   scripts/setup.sh          everything the tests need (Debian and npm packages, the whole solution); test.sh, CI
+#   scripts/setup.sh server   only what ./run.sh needs: the .NET SDK and a build of Collab.SyncServer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${COLLAB_CONFIGURATION:-Release}"
+scope="${1:-all}"
 step() { printf '\n== %s\n' "$*"; }
 
-# Debian packages: librdkafka (Kafka client and test cluster), kcat (Kafka debugging), redis-server (Redis relay).
-debian_packages=(librdkafka-dev kcat redis-server)
+if [ "$scope" = server ]; then
+  command -v dotnet >/dev/null || { echo "error: 'dotnet' is not on PATH (Collab needs the .NET 10 SDK)." >&2; exit 1; }
+  step "Restoring and building Collab.SyncServer ($configuration)"
+  dotnet build src/Collab.SyncServer/Collab.SyncServer.csproj -c "$configuration" -nologo -clp:NoSummary -warnaserror
+  exit 0
+fi
+
+# Debian packages: kcat (Kafka debugging), redis-server (Redis relay). librdkafka comes with Confluent.Kafka (NuGet).
+debian_packages=(kcat redis-server)
 missing=()
 for package in "${debian_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then

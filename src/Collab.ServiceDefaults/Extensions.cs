@@ -1,25 +1,32 @@
-using Collab.ServiceDefaults.Discovery;
 using Collab.ServiceDefaults.Health;
-using Collab.ServiceDefaults.Resilience;
+using Collab.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Collab's service defaults, the counterpart of an Aspire ServiceDefaults project: one call gives a service
-/// OpenTelemetry, health checks, service discovery and resilient outgoing HTTP.
+/// Collab's service defaults, in the shape of an Aspire ServiceDefaults project: one call gives a service
+/// OpenTelemetry (traces, metrics and logs over OTLP), health checks, service discovery and the standard resilience
+/// handler on every HttpClient.
 /// </summary>
 public static class Extensions
 {
+    /// <summary>Configuration section of the standard resilience handler's options (HttpStandardResilienceOptions).</summary>
+    public const string HttpResilienceSection = "Collab:HttpResilience";
+
     /// <summary>
-    /// Adds OpenTelemetry (<see cref="TelemetryExtensions.ConfigureOpenTelemetry{TBuilder}"/>), the default health
-    /// checks, configuration-based service discovery and resilience for every HttpClient from IHttpClientFactory.
+    /// Adds OpenTelemetry (<see cref="ConfigureOpenTelemetry{TBuilder}"/>), the default health checks, service discovery
+    /// (Microsoft.Extensions.ServiceDiscovery: <c>http://persistence</c> resolves through <c>services:persistence:http:0</c>…)
+    /// and, on every HttpClient, the standard resilience handler (Microsoft.Extensions.Http.Resilience) with its options
+    /// bound from <see cref="HttpResilienceSection"/>.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The same builder.</returns>
@@ -29,9 +36,49 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.AddHttpResilience();
-        builder.Services.AddHttpClient();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, CollabHttpHandlerFilter>());
+        var resilience = builder.Configuration.GetSection(HttpResilienceSection);
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Resilience outside discovery: every retry resolves again, so it may reach another replica.
+            http.AddStandardResilienceHandler(resilience.Bind);
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces, metrics and logs: Collab's own sources and meters (<see cref="CollabTelemetry.Wildcard"/>), ASP.NET Core
+    /// (health probes left out), HttpClient and the runtime. They are exported over OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; the other <c>OTEL_*</c> settings (protocol, headers, service
+    /// name, resource attributes, export intervals) are read by the OpenTelemetry SDK itself.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(CollabTelemetry.Wildcard))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName, CollabTelemetry.Wildcard)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
         return builder;
     }
 
@@ -43,26 +90,6 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag]);
         return builder;
-    }
-
-    /// <summary>Registers <see cref="ServiceEndpointResolver"/> (HttpClients from IHttpClientFactory use it automatically).</summary>
-    /// <param name="services">The service collection.</param>
-    /// <returns>The same collection.</returns>
-    public static IServiceCollection AddServiceDiscovery(this IServiceCollection services)
-    {
-        services.TryAddSingleton<ServiceEndpointResolver>();
-        return services;
-    }
-
-    /// <summary>Registers <see cref="HttpResiliencePipelines"/> with validated <see cref="HttpResilienceOptions"/>.</summary>
-    /// <param name="services">The service collection.</param>
-    /// <returns>The same collection.</returns>
-    public static IServiceCollection AddHttpResilience(this IServiceCollection services)
-    {
-        services.AddOptions<HttpResilienceOptions>().BindConfiguration(HttpResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<HttpResiliencePipelines>();
-        return services;
     }
 
     /// <summary>
@@ -88,7 +115,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (all checks must pass) and <c>/alive</c> (liveness checks only).</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (readiness: all checks must pass) and <c>/alive</c> (liveness checks only). Unlike the
+    /// Aspire template, in every environment: orchestrators and load balancers probe them in production too; they
+    /// reveal check names and states, nothing else.
+    /// </summary>
     /// <param name="app">The web application.</param>
     /// <returns>The same application.</returns>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

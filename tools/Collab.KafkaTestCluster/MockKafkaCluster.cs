@@ -33,7 +33,6 @@ public sealed class MockKafkaCluster : IDisposable
     public int BrokerCount { get; }
 
     /// <summary>Starts a cluster with <paramref name="brokerCount"/> brokers on free loopback ports.</summary>
-    /// <exception cref="KafkaNativeLibraryNotFoundException">librdkafka is not installed.</exception>
     public static MockKafkaCluster Start(int brokerCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);

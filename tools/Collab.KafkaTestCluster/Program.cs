@@ -18,18 +18,7 @@ var root = new RootCommand("Runs a Kafka-protocol test cluster (librdkafka's moc
 
 root.SetAction(async (parse, cancellationToken) =>
 {
-    MockKafkaCluster cluster;
-    try
-    {
-        cluster = MockKafkaCluster.Start(parse.GetValue(brokers));
-    }
-    catch (KafkaNativeLibraryNotFoundException error)
-    {
-        await Console.Error.WriteLineAsync(error.Message);
-        return 2;
-    }
-
-    using (cluster)
+    using (var cluster = MockKafkaCluster.Start(parse.GetValue(brokers)))
     {
         foreach (var spec in parse.GetValue(topics) ?? [])
         {
@@ -63,6 +52,14 @@ root.SetAction(async (parse, cancellationToken) =>
         catch (OperationCanceledException)
         {
             Console.WriteLine("stopping");
+        }
+        finally
+        {
+            // The address is only true while the cluster runs; whoever reads the file must not find a stale one.
+            if (parse.GetValue(bootstrapFile) is { } written)
+            {
+                written.Delete();
+            }
         }
     }
 

@@ -4,50 +4,39 @@ using Confluent.Kafka;
 namespace Collab.Relay.Kafka;
 
 /// <summary>
-/// Loads the operating system's librdkafka for Confluent.Kafka. The librdkafka.redist package (which normally
-/// carries the native library) cannot be restored on our build machines, so Collab references the managed
-/// Confluent.Kafka assembly alone (see build/Confluent.Kafka.targets) and loads the native library here,
-/// failing with a message that names what to install when it is missing.
+/// Makes Confluent.Kafka use the librdkafka that ships with it (the librdkafka.redist package, copied into the
+/// application's <c>runtimes/{rid}/native</c> folder or, when published for one platform, beside the application).
+/// Left to itself the loader can pick up an operating-system librdkafka first (Debian's <c>librdkafka1</c> is older and
+/// lacks functions the managed client calls), so the bundled file is loaded by its full path before any client is built.
+/// On Linux the package carries two glibc builds: <c>librdkafka.so</c>, linked against the system's SASL library under
+/// its Red Hat name (<c>libsasl2.so.3</c>, which Debian does not have), and <c>centos8-librdkafka.so</c>, which needs
+/// nothing beyond glibc; the first that loads is used.
 /// </summary>
 public static class KafkaNativeLibrary
 {
-    /// <summary>Environment variable that names the librdkafka file to load, overriding the search.</summary>
-    public const string PathVariable = "COLLAB_LIBRDKAFKA_PATH";
-
     private static readonly Lock Gate = new();
     private static string? _loadedPath;
     private static nint _handle;
 
-    /// <summary>The library names tried, in order, when <see cref="PathVariable"/> is not set.</summary>
-    public static IReadOnlyList<string> DefaultCandidates { get; } = OperatingSystem.IsMacOS()
-        ? ["librdkafka.1.dylib", "librdkafka.dylib", "/opt/homebrew/lib/librdkafka.dylib", "/usr/local/lib/librdkafka.dylib"]
-        : OperatingSystem.IsWindows()
-            ? ["librdkafka.dll"]
-            : ["librdkafka.so.1", "librdkafka.so", "/usr/lib/x86_64-linux-gnu/librdkafka.so.1", "/usr/lib/aarch64-linux-gnu/librdkafka.so.1", "/usr/local/lib/librdkafka.so.1"];
-
-    /// <summary>The path or name librdkafka was loaded from, or null before <see cref="EnsureLoaded"/>.</summary>
+    /// <summary>The file librdkafka was loaded from, or null before <see cref="EnsureLoaded"/>.</summary>
     public static string? LoadedPath => _loadedPath;
 
-    /// <summary>The native handle of the loaded librdkafka (for direct calls into its C API).</summary>
+    /// <summary>The native handle of the loaded librdkafka (for direct calls into its C API, e.g. the mock cluster).</summary>
     /// <exception cref="InvalidOperationException">Thrown before <see cref="EnsureLoaded"/> succeeded.</exception>
     public static nint Handle => _handle != 0
         ? _handle
         : throw new InvalidOperationException("librdkafka is not loaded yet; call KafkaNativeLibrary.EnsureLoaded() first.");
 
-    /// <summary>
-    /// Loads librdkafka once per process (later calls return at once) and hands it to Confluent.Kafka.
-    /// </summary>
-    /// <returns>The librdkafka version string, for example "2.0.2".</returns>
-    /// <exception cref="KafkaNativeLibraryNotFoundException">No candidate could be loaded.</exception>
+    /// <summary>Loads the bundled librdkafka once per process (later calls return at once).</summary>
+    /// <returns>The loaded librdkafka's version string, for example "2.16.0".</returns>
+    /// <exception cref="DllNotFoundException">The application ships no librdkafka for this platform.</exception>
     public static string EnsureLoaded()
     {
         lock (Gate)
         {
             if (_loadedPath is null)
             {
-                var overridePath = Environment.GetEnvironmentVariable(PathVariable);
-                var candidates = string.IsNullOrWhiteSpace(overridePath) ? DefaultCandidates : [overridePath];
-                var (path, handle) = Locate(candidates);
+                var (path, handle) = LoadBundled();
                 _handle = handle;
                 RouteConfluentImports();
                 if (!Library.IsLoaded)
@@ -63,9 +52,9 @@ public static class KafkaNativeLibrary
     }
 
     /// <summary>
-    /// Confluent.Kafka's Linux loader imports <c>dlopen</c> from "libdl" (only the -dev symlink name, absent on
-    /// most machines; glibc 2.34+ has it in libc) and its functions from "librdkafka" (absent when only the
-    /// runtime package librdkafka1 is installed). Both names are routed to libraries that exist.
+    /// Confluent.Kafka's Linux loader imports its functions from "librdkafka" (which the runtime could resolve to an
+    /// operating-system copy) and <c>dlopen</c> from "libdl" (a name only the -dev package provides; glibc 2.34 and later
+    /// have it in libc). Both are routed: the first to the bundled library, the second to a library that exists.
     /// </summary>
     private static void RouteConfluentImports()
     {
@@ -74,7 +63,7 @@ public static class KafkaNativeLibrary
             return;
         }
 
-        NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, static (name, assembly, searchPath) => name switch
+        NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, static (name, _, _) => name switch
         {
             "librdkafka" => _handle,
             "libdl" => NativeLibrary.TryLoad("libdl.so.2", out var dl) || NativeLibrary.TryLoad("libc.so.6", out dl) ? dl : 0,
@@ -82,21 +71,37 @@ public static class KafkaNativeLibrary
         });
     }
 
-    /// <summary>Tries each candidate in order and returns the first that the OS loader accepts.</summary>
-    /// <param name="candidates">File names (searched the usual way) or paths.</param>
-    /// <returns>The candidate that loaded and its native handle.</returns>
-    /// <exception cref="KafkaNativeLibraryNotFoundException">None of them loads.</exception>
-    public static (string Path, nint Handle) Locate(IReadOnlyList<string> candidates)
+    /// <summary>The bundled librdkafka files of this platform, in the order they are tried.</summary>
+    /// <param name="baseDirectory">The application's folder.</param>
+    /// <returns>Full paths, existing or not.</returns>
+    public static IReadOnlyList<string> Candidates(string baseDirectory)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        foreach (var candidate in candidates)
+        var (os, files) = OperatingSystem.IsWindows() ? ("win", new[] { "librdkafka.dll" })
+            : OperatingSystem.IsMacOS() ? ("osx", ["librdkafka.dylib"])
+            : ("linux", ["librdkafka.so", "centos8-librdkafka.so"]);
+        var native = Path.Combine(baseDirectory, "runtimes", $"{os}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}", "native");
+        return [.. files.Select(file => Path.Combine(native, file)), .. files.Select(file => Path.Combine(baseDirectory, file))];
+    }
+
+    private static (string Path, nint Handle) LoadBundled()
+    {
+        var candidates = Candidates(AppContext.BaseDirectory);
+        var failures = new List<string>();
+        foreach (var candidate in candidates.Where(File.Exists))
         {
-            if (NativeLibrary.TryLoad(candidate, out var handle))
+            try
             {
-                return (candidate, handle);
+                return (candidate, NativeLibrary.Load(candidate));
+            }
+            catch (DllNotFoundException error)
+            {
+                failures.Add(error.Message);
             }
         }
 
-        throw new KafkaNativeLibraryNotFoundException(candidates);
+        throw new DllNotFoundException(
+            "The librdkafka that comes with Confluent.Kafka (package librdkafka.redist) could not be loaded from the application's folder; tried "
+            + string.Join(", ", candidates) + (failures.Count > 0 ? ": " + string.Join(" | ", failures) : " (none exists)")
+            + ". Build or publish the application with its NuGet dependencies, for a platform librdkafka.redist supports.");
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Collab.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -19,19 +18,15 @@ public static class HealthEndpoints
     /// <summary>Tag that puts a health check in the liveness set.</summary>
     public const string LiveTag = "live";
 
-    internal const string ProbeMarker = "collab.health_probe";
-
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+
+    /// <summary>True for the probe paths, whose requests are left out of traces.</summary>
+    /// <param name="path">A request path.</param>
+    /// <returns>Whether it is <see cref="HealthPath"/> or <see cref="AlivePath"/>.</returns>
+    public static bool IsProbe(PathString path) => path == HealthPath || path == AlivePath;
 
     internal static void Map(WebApplication app)
     {
-        app.UseWhen(
-            context => context.Request.Path == HealthPath || context.Request.Path == AlivePath,
-            probe => probe.Use((context, next) =>
-            {
-                HealthProbeFilter.MarkProbe();
-                return next(context);
-            }));
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag), ResponseWriter = WriteAsync });
     }

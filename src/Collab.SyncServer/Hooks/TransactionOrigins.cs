@@ -11,6 +11,10 @@ public abstract class TransactionOrigin
 
     /// <summary>True when a relay should publish the change to other instances.</summary>
     public virtual bool ShouldRelay => true;
+
+    /// <summary>A short description for logs (every origin says where it came from).</summary>
+    /// <returns>The description.</returns>
+    public abstract override string ToString();
 }
 
 /// <summary>A change sent by a client over a document connection.</summary>

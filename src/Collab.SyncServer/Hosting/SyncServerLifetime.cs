@@ -1,3 +1,4 @@
+using Collab.SyncServer.Auth;
 using Collab.SyncServer.Connections;
 using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
@@ -19,6 +20,7 @@ internal sealed class SyncServerLifetime(
     DocumentRegistry registry,
     SessionTracker sessions,
     IServer server,
+    IOptions<AuthOptions> auth,
     IServiceProvider services,
     ILogger<SyncServerLifetime> logger) : IHostedLifecycleService
 {
@@ -30,6 +32,21 @@ internal sealed class SyncServerLifetime(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        foreach (var address in addresses)
+        {
+            var (hocuspocus, ywebsocket, health) = EditorAddresses.For(address, options.Value);
+            logger.Ready(hocuspocus, ywebsocket, health);
+        }
+
+        if (auth.Value.Jwt.IsConfigured)
+        {
+            logger.AuthenticationOn(auth.Value.Required ? "clients without a valid token are refused" : "clients without a token may read, never write");
+        }
+        else
+        {
+            logger.AuthenticationOff();
+        }
+
         await hooks.RunAsync("onListen", new OnListenPayload { Services = services, Options = options.Value, Addresses = addresses }, static (x, p) => x.OnListen(p)).ConfigureAwait(false);
     }
 

@@ -92,7 +92,7 @@ internal sealed partial class SyncSocketTransport(
             _listeners.Add(listener);
         }
 
-        LogBound(listener.EndPoint);
+        LogBound(listener.EndPoint.ToString() ?? "");
         listener.Start();
         return new ValueTask<IConnectionListener>(listener);
     }
@@ -104,5 +104,5 @@ internal sealed partial class SyncSocketTransport(
     internal ConnectionContext HandOff(Socket socket) => _handOff.Create(socket);
 
     [LoggerMessage(EventId = 1152, Level = LogLevel.Debug, Message = "Sync WebSockets on {EndPoint} are served directly; other connections go to Kestrel")]
-    private partial void LogBound(EndPoint endPoint);
+    private partial void LogBound(string endPoint);
 }

@@ -57,6 +57,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1124, Level = LogLevel.Error, Message = "Broadcasting changes of {DocumentName} failed")]
     public static partial void BroadcastFailed(this ILogger logger, string documentName, Exception exception);
 
+    [LoggerMessage(EventId = 1142, Level = LogLevel.Information, Message = "Collab is ready. Hocuspocus provider: {HocuspocusUrl}  y-websocket: {YWebsocketUrl}<document>  health: {HealthUrl}")]
+    public static partial void Ready(this ILogger logger, string hocuspocusUrl, string yWebsocketUrl, string healthUrl);
+
+    [LoggerMessage(EventId = 1143, Level = LogLevel.Warning, Message = "Authentication is off (no Collab:Auth:Jwt key is configured): anonymous clients can read and write every document")]
+    public static partial void AuthenticationOff(this ILogger logger);
+
+    [LoggerMessage(EventId = 1144, Level = LogLevel.Information, Message = "JWT authentication is on: {Policy}")]
+    public static partial void AuthenticationOn(this ILogger logger, string policy);
+
     [LoggerMessage(EventId = 1140, Level = LogLevel.Information, Message = "Sync server shutting down: {Documents} documents, {Sockets} sockets")]
     public static partial void ShuttingDown(this ILogger logger, int documents, int sockets);
 

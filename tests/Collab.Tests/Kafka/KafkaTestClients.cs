@@ -1,12 +1,18 @@
+using Collab.Relay.Kafka;
 using Confluent.Kafka;
 
 namespace Collab.Tests.Kafka;
 
-/// <summary>Producer and consumer settings and a bounded consume loop shared by the Kafka tests.</summary>
+/// <summary>
+/// Producer and consumer settings and a bounded consume loop shared by the Kafka tests. Each client is built after
+/// <see cref="KafkaNativeLibrary.EnsureLoaded"/>: a client built first would let Confluent.Kafka load whichever librdkafka
+/// it finds (Debian's, where kcat is installed) for the whole process.
+/// </summary>
 internal static class KafkaTestClients
 {
     public static IProducer<string, string> Producer(string bootstrap, Action<Error>? onError = null)
     {
+        KafkaNativeLibrary.EnsureLoaded();
         var builder = new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = bootstrap,
@@ -25,8 +31,10 @@ internal static class KafkaTestClients
         return builder.Build();
     }
 
-    public static IConsumer<string, string> Consumer(string bootstrap, string groupId) =>
-        new ConsumerBuilder<string, string>(new ConsumerConfig
+    public static IConsumer<string, string> Consumer(string bootstrap, string groupId)
+    {
+        KafkaNativeLibrary.EnsureLoaded();
+        return new ConsumerBuilder<string, string>(new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = groupId,
@@ -38,6 +46,7 @@ internal static class KafkaTestClients
         })
         .SetErrorHandler((_, _) => { })
         .Build();
+    }
 
     /// <summary>Consumes until <paramref name="count"/> records arrived or the timeout passes (then fails).</summary>
     public static Task<List<ConsumeResult<string, string>>> ConsumeAsync(

@@ -28,14 +28,16 @@ public sealed class KafkaTestClusterProgramTests
     }
 
     [Fact]
-    public async Task StandaloneClusterWithoutLibrdkafkaExitsNamingWhatToInstall()
+    public async Task StandaloneClusterRunsOnTheBundledLibrdkafkaAndRemovesItsAddressFileWhenStopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = ChildProcess.StartDotnet(
-            "Collab.KafkaTestCluster.dll", [],
-            new Dictionary<string, string?> { ["COLLAB_LIBRDKAFKA_PATH"] = "/nonexistent/librdkafka.so.1" });
+        var file = Path.Combine(Path.GetTempPath(), $"collab-bootstrap-{Guid.NewGuid():N}");
+        await using var cluster = ChildProcess.StartDotnet("Collab.KafkaTestCluster.dll", ["--bootstrap-file", file]);
+        var bootstrap = await cluster.WaitForLineAsync("bootstrap.servers=", TimeSpan.FromSeconds(30), ct);
 
-        Assert.Equal(2, await cluster.WaitForExitAsync(TimeSpan.FromSeconds(30), ct));
-        Assert.Contains("apt-get install librdkafka-dev", cluster.Transcript, StringComparison.Ordinal);
+        Assert.Contains("librdkafka 2.16.0 mock cluster", cluster.Transcript, StringComparison.Ordinal);
+        Assert.Equal(bootstrap, await File.ReadAllTextAsync(file, ct));
+        Assert.Equal(0, await cluster.StopAsync(TimeSpan.FromSeconds(30), ct));
+        Assert.False(File.Exists(file), "a stopped cluster's address file would point clients at nothing");
     }
 }

@@ -37,16 +37,19 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet {assembly}</c> from the test's output folder.</summary>
-    public static ChildProcess StartDotnet(string assemblyFileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    public static ChildProcess StartDotnet(string assemblyFileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyFileName), .. arguments], AppContext.BaseDirectory, environment);
+
+    /// <summary>Starts <paramref name="fileName"/> in <paramref name="workingDirectory"/>; a null value in <paramref name="environment"/> removes that variable.</summary>
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assemblyFileName));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -57,7 +60,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyFileName}"));
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 
     /// <summary>

@@ -14,7 +14,11 @@ public sealed class SqliteOptions
     /// <summary>Load and store documents in SQLite. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Database file, relative to the content root unless absolute. Default <c>data/collab.db</c>.</summary>
+    /// <summary>
+    /// Database file, relative to the content root unless absolute. Default <c>data/collab.db</c>. A <c>{slot}</c> in it
+    /// is replaced by the lowest number no other running process holds, so replicas started with one configuration keep
+    /// one database each (e.g. <c>data/syncserver-{slot}/collab.db</c>).
+    /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string Path { get; set; } = "data/collab.db";
 }

@@ -26,12 +26,24 @@ public static class SqliteRegistration
 
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(sp => DatabaseFile.Resolve(Path.Combine(contentRoot, sp.GetRequiredService<IOptions<SqliteOptions>>().Value.Path)));
         builder.Services.TryAddSingleton<IDocumentStore>(sp => new SqliteDocumentStore(
-            Path.Combine(contentRoot, sp.GetRequiredService<IOptions<SqliteOptions>>().Value.Path),
+            sp.GetRequiredService<DatabaseFile>().Path,
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddCollabExtension<SqliteExtension>();
         builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
         return builder;
+    }
+
+    /// <summary>The database file in use; with a <c>{slot}</c> in the configured path, the slot this process holds.</summary>
+    internal sealed class DatabaseFile(string path, SqliteSlot? slot) : IDisposable
+    {
+        public string Path { get; } = path;
+
+        public static DatabaseFile Resolve(string configured) =>
+            SqliteSlot.IsTemplate(configured) && SqliteSlot.Claim(configured) is var slot ? new(slot.Path, slot) : new(configured, null);
+
+        public void Dispose() => slot?.Dispose();
     }
 
     // "--sqlite [file]" arrives as Collab:Persistence:Sqlite (the sync server's flag parser; "" without a file) or, from

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Collab.Tests.SyncServer.Support;
 using Collab.Tests.Support;
 
@@ -11,32 +10,9 @@ public sealed class ProviderSmokeTests
     {
         var store = new MemoryStore();
         await using var host = await SyncServerHost.StartAsync(extensions: store.Extension);
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(RepositoryPaths.Root, "tests", "js", "syncserver-smoke"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("provider-smoke.mjs");
-        info.ArgumentList.Add(host.HocuspocusUri.ToString().TrimEnd('/'));
-        using var node = Process.Start(info)!;
-        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await node.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            if (!node.HasExited)
-            {
-                node.Kill();
-            }
-        }
+        var output = await NodeSmoke.RunAsync("provider-smoke.mjs", [host.HocuspocusUri.ToString().TrimEnd('/')], TestContext.Current.CancellationToken);
 
-        Assert.True(node.ExitCode == 0, $"node failed: {await output}\n{await errors}");
-        Assert.Equal("OK hello from node!", (await output).Trim());
+        Assert.Equal("OK hello from node!", output);
         await Eventually.TrueAsync(() => store.Documents.ContainsKey("smoke") && Messages.TextOf(store.Documents["smoke"]) == "hello from node!", "the provider's text is stored");
     }
 }

@@ -1,0 +1,17 @@
+namespace Collab.AppHost;
+
+internal static class ResourceBuilderExtensions
+{
+    /// <summary>References a connection-string resource and waits for it, when the app model has it.</summary>
+    public static IResourceBuilder<T> WithOptionalReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<IResourceWithConnectionString>? dependency)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        dependency is null ? builder : builder.WithReference(dependency).WaitFor(dependency);
+
+    /// <summary>
+    /// One SQLite folder per replica under <paramref name="dataDirectory"/>: <c>{name}-0</c>, <c>{name}-1</c>… Replicas share
+    /// one configuration, so the path carries a <c>{slot}</c> that each replica fills with the lowest number no running
+    /// replica holds (Collab:Sqlite:Path); a restarted replica finds its folder again.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReplicaDataFolders(this IResourceBuilder<ProjectResource> builder, string dataDirectory) =>
+        builder.WithEnvironment("Collab__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name + "-{slot}", "collab.db"));
+}
