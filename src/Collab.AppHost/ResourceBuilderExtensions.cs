@@ -10,8 +10,11 @@ internal static class ResourceBuilderExtensions
     /// <summary>
     /// One SQLite folder per replica under <paramref name="dataDirectory"/>: <c>{name}-0</c>, <c>{name}-1</c>… Replicas share
     /// one configuration, so the path carries a <c>{slot}</c> that each replica fills with the lowest number no running
-    /// replica holds (Collab:Sqlite:Path); a restarted replica finds its folder again.
+    /// replica holds (Collab:Sqlite:Path); a restarted replica finds its folder again. Only when run: a deployed replica is a
+    /// container of its own and keeps the default path under its content root (on a volume).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithReplicaDataFolders(this IResourceBuilder<ProjectResource> builder, string dataDirectory) =>
-        builder.WithEnvironment("Collab__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name + "-{slot}", "collab.db"));
+        builder.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? builder.WithEnvironment("Collab__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name + "-{slot}", "collab.db"))
+            : builder;
 }

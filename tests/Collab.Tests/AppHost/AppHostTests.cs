@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -83,6 +84,85 @@ public sealed class AppHostTests
 
         Assert.All(processes, pid => Assert.False(ProcessTree.IsRunning(pid), $"process {pid} outlived the app"));
         data.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task TheRedisRelaySwitchRunsRedisServerAndHandsItsAddressToTheReplicas()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateTempSubdirectory("collab-apphost-");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Collab_AppHost>(
+            ["--Replicas", "1", "--Relay", "redis", "--DataDirectory", data.FullName], (options, _) => options.DisableDashboard = true, ct);
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct).WaitAsync(Patience, ct);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await notifications.WaitForResourceHealthyAsync("redis", ct).WaitAsync(Patience, ct);
+        await notifications.WaitForResourceHealthyAsync("syncserver", ct).WaitAsync(Patience, ct);
+
+        var redis = await app.GetConnectionStringAsync("redis", ct);
+        var replica = (await HealthySnapshotsAsync(notifications, "syncserver", 1, ct)).Single();
+        var environment = ProcessTree.Environment(ProcessId(replica));
+        Assert.Equal(redis, environment["ConnectionStrings__redis"]);
+        Assert.False(environment.ContainsKey("ConnectionStrings__kafka"), "the Kafka and Redis relays are exclusive");
+
+        var (host, port) = (redis!.Split(':')[0], int.Parse(redis.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(host, port, ct);
+        await client.GetStream().WriteAsync("PING\r\n"u8.ToArray(), ct);
+        var answer = new byte[7];
+        var read = await client.GetStream().ReadAsync(answer, ct);
+        Assert.Equal("+PONG\r\n", System.Text.Encoding.ASCII.GetString(answer, 0, read));
+
+        await app.StopAsync(ct);
+        data.Delete(recursive: true);
+    }
+
+    [Theory]
+    [InlineData("kafka")]
+    [InlineData("redis")]
+    public async Task PublishModeWritesADeploymentManifestWithExternalConnectionsAndNoLocalPaths(string relay)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var output = Directory.CreateTempSubdirectory("collab-manifest-");
+        try
+        {
+            var appHost = RepositoryPaths.BuiltAssembly("src", "Collab.AppHost");
+            await using var publish = ChildProcess.Start(
+                "dotnet", [appHost, "--operation", "publish", "--step", "publish-manifest", "--output-path", output.FullName, "--Relay", relay],
+                Path.GetDirectoryName(appHost)!);
+            Assert.True(await publish.WaitForExitAsync(TimeSpan.FromMinutes(2), ct) == 0, publish.Transcript);
+
+            var text = await File.ReadAllTextAsync(Path.Combine(output.FullName, "aspire-manifest.json"), ct);
+            using var manifest = JsonDocument.Parse(text);
+            var resources = manifest.RootElement.GetProperty("resources");
+            var syncserver = resources.GetProperty("syncserver");
+            Assert.Equal("project.v0", syncserver.GetProperty("type").GetString());
+            Assert.Equal("{persistence.bindings.http.url}", syncserver.GetProperty("env").GetProperty("services__persistence__http__0").GetString());
+            Assert.Equal("project.v0", resources.GetProperty("persistence").GetProperty("type").GetString());
+            if (relay == "kafka")
+            {
+                // Kafka is whatever broker the deployment names (Event Hubs' Kafka endpoint, any Kafka): a secret parameter.
+                Assert.Equal("parameter.v0", resources.GetProperty("kafka").GetProperty("type").GetString());
+                Assert.True(resources.GetProperty("kafka").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+                Assert.Equal("{kafka.connectionString}", syncserver.GetProperty("env").GetProperty("ConnectionStrings__kafka").GetString());
+            }
+            else
+            {
+                Assert.Equal("container.v0", resources.GetProperty("redis").GetProperty("type").GetString());
+                Assert.Equal("{redis.connectionString}", syncserver.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+                Assert.False(resources.TryGetProperty("kafka", out _));
+            }
+
+            // Nothing of the machine that published it: no local data folders, no test cluster.
+            // (Project paths are relative to the manifest.)
+            Assert.DoesNotContain('"' + RepositoryPaths.Root, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Collab__Sqlite__Path", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("KafkaTestCluster", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
     }
 
     private static string WebSocketUri(Uri http) => new UriBuilder(http) { Scheme = "ws" }.Uri.ToString().TrimEnd('/');
