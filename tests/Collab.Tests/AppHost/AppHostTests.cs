@@ -87,6 +87,70 @@ public sealed class AppHostTests
     }
 
     [Fact]
+    public async Task DotnetRunOfTheAppHostBringsUpDashboardAndServicesAndCtrlCLeavesNoProcessBehind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // As README says it, from a terminal: `setsid` makes `dotnet run` lead its own process group, which Ctrl+C
+        // (SIGINT to the foreground group) reaches as a whole. The solution is built by setup, so no build here.
+        await using var run = ChildProcess.Start(
+            "setsid", ["dotnet", "run", "--project", "src/Collab.AppHost", "-c", RepositoryPaths.Configuration, "--no-build"], RepositoryPaths.Root);
+        await run.WaitForLineAsync("", Patience, ct, line => line.Contains("Distributed application started", StringComparison.Ordinal));
+        Assert.Contains("Login to the dashboard at http://localhost:18888/login?t=", run.Transcript, StringComparison.Ordinal);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var healthy = DateTime.UtcNow + Patience;
+        while (await TryGetAsync(http, "http://localhost:1234/health", ct) != System.Net.HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < healthy, "the replicas never answered /health through the proxy on 1234");
+            await Task.Delay(500, ct);
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await TryGetAsync(http, "http://localhost:18888/", ct));
+
+        var appHost = ProcessTree.Descendants(run.Id).Single(pid => ProcessTree.CommandLine(pid).Contains("Collab.AppHost", StringComparison.Ordinal));
+        var processes = AppProcesses(run.Id, appHost);
+        var commandLines = processes.Select(ProcessTree.CommandLine).ToList();
+        Assert.Equal(3, commandLines.Count(c => c.StartsWith("/", StringComparison.Ordinal) && c.Contains("bin/Release/net10.0/Collab.SyncServer", StringComparison.Ordinal)));
+        Assert.Single(commandLines, c => c.StartsWith("/", StringComparison.Ordinal) && c.Contains("Collab.Persistence", StringComparison.Ordinal) && !c.Contains("dotnet run", StringComparison.Ordinal));
+        Assert.Single(commandLines, c => c.Contains("Collab.KafkaTestCluster.dll", StringComparison.Ordinal));
+        Assert.Single(commandLines, c => c.Contains("Aspire.Dashboard", StringComparison.Ordinal));
+
+        Assert.Equal(0, Signal(-run.Id, SigInt));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (processes.Any(ProcessTree.IsRunning) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, ct);
+        }
+
+        Assert.All(processes, pid => Assert.False(ProcessTree.IsRunning(pid), $"{pid} ({ProcessTree.CommandLine(pid)}) outlived Ctrl+C"));
+    }
+
+    /// <summary>Everything the app runs: below `dotnet run`, plus the orchestrator, which detaches and watches the AppHost.</summary>
+    private static List<int> AppProcesses(int run, int appHost)
+    {
+        var orchestrators = ProcessTree.All().Where(pid => ProcessTree.CommandLine(pid).Contains($"--monitor {appHost} ", StringComparison.Ordinal)).ToList();
+        return [.. ProcessTree.Descendants(run), .. orchestrators, .. orchestrators.SelectMany(ProcessTree.Descendants)];
+    }
+
+    private static async Task<System.Net.HttpStatusCode?> TryGetAsync(HttpClient http, string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url), cancellationToken);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
+
+    [Fact]
     public async Task TheRedisRelaySwitchRunsRedisServerAndHandsItsAddressToTheReplicas()
     {
         var ct = TestContext.Current.CancellationToken;

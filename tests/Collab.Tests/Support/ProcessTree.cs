@@ -3,13 +3,30 @@ namespace Collab.Tests.Support;
 /// <summary>Linux process facts from /proc: children, environment, liveness.</summary>
 internal static class ProcessTree
 {
+    /// <summary>Every process on the machine at this moment.</summary>
+    public static IEnumerable<int> All() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(name => int.TryParse(name, out var pid) ? pid : 0).Where(pid => pid > 0);
+
+    /// <summary>The command line, arguments separated by spaces ("" once the process is gone).</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Every process below <paramref name="pid"/> (children, their children…) at this moment.</summary>
     public static IReadOnlyList<int> Descendants(int pid)
     {
         var parents = new Dictionary<int, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var child in All())
         {
-            if (int.TryParse(Path.GetFileName(directory), out var child) && ParentOf(child) is { } parent)
+            if (ParentOf(child) is { } parent)
             {
                 parents[child] = parent;
             }
