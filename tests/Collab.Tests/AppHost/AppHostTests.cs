@@ -45,7 +45,7 @@ public sealed class AppHostTests
             Assert.Equal(2, replicaAddresses.Distinct().Count());
             for (var i = 0; i < replicaAddresses.Count; i++)
             {
-                var output = await NodeSmoke.RunAsync("provider-smoke.mjs", [WebSocketUri(new Uri(replicaAddresses[i])), $"replica-{i}"], ct);
+                var output = (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-smoke.mjs", WebSocketUri(new Uri(replicaAddresses[i])), $"replica-{i}")).Trim();
                 Assert.Equal("OK hello from node!", output);
             }
 
@@ -54,7 +54,7 @@ public sealed class AppHostTests
             Assert.DoesNotContain(front.ToString().TrimEnd('/'), replicaAddresses);
             for (var i = 0; i < 4; i++)
             {
-                Assert.Equal("OK edit", await NodeSmoke.RunAsync("provider-edit.mjs", [WebSocketUri(front), $"through-proxy-{i}", "edit"], ct));
+                Assert.Equal("OK edit", (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-edit.mjs", WebSocketUri(front), $"through-proxy-{i}", "edit")).Trim());
             }
 
             // Each replica keeps its own SQLite folder, named by slot.

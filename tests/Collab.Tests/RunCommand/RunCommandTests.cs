@@ -28,14 +28,14 @@ public sealed class RunCommandTests
             var ready = await server.WaitForLineAsync("", TimeSpan.FromMinutes(8), ct, line => line.Contains("Collab is ready.", StringComparison.Ordinal));
             Assert.Contains($"Hocuspocus provider: ws://127.0.0.1:{port}/", ready, StringComparison.Ordinal);
             Assert.Contains($"y-websocket: ws://127.0.0.1:{port}/yws/<document>", ready, StringComparison.Ordinal);
-            Assert.Contains("Authentication is off", server.Transcript, StringComparison.Ordinal);
+            await server.WaitForLineAsync("", TimeSpan.FromSeconds(30), ct, line => line.Contains("Authentication is off", StringComparison.Ordinal));
 
             using (var http = new HttpClient())
             {
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"), ct)).StatusCode);
             }
 
-            var edit = await NodeSmoke.RunAsync("provider-edit.mjs", [$"ws://127.0.0.1:{port}", "run-command", "typed in a fresh clone"], ct);
+            var edit = (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-edit.mjs", $"ws://127.0.0.1:{port}", "run-command", "typed in a fresh clone")).Trim();
             Assert.Equal("OK typed in a fresh clone", edit);
 
             Assert.Equal(0, await server.StopAsync(TimeSpan.FromSeconds(60), ct));

@@ -1,6 +1,6 @@
 // One real @hocuspocus/provider edits a document through the server given as argv[2] and waits until the server
 // acknowledges the edit (SyncStatus: the provider has no unsynced changes left). Behind a load balancer this needs
-// only the one replica the connection lands on. Prints "OK <text>" and exits 0; prints the failure and exits 1
+// only the one replica the connection lands on. Prints "OK <text>" and exits 0; prints the failure to stderr and exits 1
 // (30 s deadline).
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import WebSocket from 'ws'
@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 const url = process.argv[2]
 const name = process.argv[3] ?? 'edit'
 const text = process.argv[4] ?? 'edited'
-const deadline = setTimeout(() => { console.log('FAIL timeout'); process.exit(1) }, 30_000)
+const deadline = setTimeout(() => { console.error('FAIL timeout'); process.exit(1) }, 30_000)
 
 function until (predicate) {
   return new Promise(resolve => {

@@ -1,12 +1,12 @@
 // Smoke test: two real @hocuspocus/provider instances sync a Y.Text through the server given as argv[2].
-// Prints "OK <text>" and exits 0 on success; prints the failure and exits 1 otherwise (30 s deadline).
+// Prints "OK <text>" and exits 0 on success; prints the failure to stderr and exits 1 otherwise (30 s deadline).
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 
 const url = process.argv[2]
 const name = process.argv[3] ?? 'smoke'
-const deadline = setTimeout(() => { console.log('FAIL timeout'); process.exit(1) }, 30_000)
+const deadline = setTimeout(() => { console.error('FAIL timeout'); process.exit(1) }, 30_000)
 
 function connect (doc) {
   const websocketProvider = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket })

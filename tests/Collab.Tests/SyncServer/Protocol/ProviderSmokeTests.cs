@@ -10,7 +10,7 @@ public sealed class ProviderSmokeTests
     {
         var store = new MemoryStore();
         await using var host = await SyncServerHost.StartAsync(extensions: store.Extension);
-        var output = await NodeSmoke.RunAsync("provider-smoke.mjs", [host.HocuspocusUri.ToString().TrimEnd('/')], TestContext.Current.CancellationToken);
+        var output = (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-smoke.mjs", host.HocuspocusUri.ToString().TrimEnd('/'))).Trim();
 
         Assert.Equal("OK hello from node!", output);
         await Eventually.TrueAsync(() => store.Documents.ContainsKey("smoke") && Messages.TextOf(store.Documents["smoke"]) == "hello from node!", "the provider's text is stored");

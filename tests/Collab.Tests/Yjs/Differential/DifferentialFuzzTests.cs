@@ -1,5 +1,5 @@
 using System.Globalization;
-using Collab.Tests.Yjs.Protocols;
+using Collab.Tests.Support;
 using Collab.Yjs.Lib0;
 
 namespace Collab.Tests.Yjs.Differential;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Collab.Yjs.Lib0;
 using Collab.Yjs.Protocols;
+using Collab.Tests.Support;
 
 namespace Collab.Tests.Yjs.Protocols;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Collab.Tests.Yjs.Protocols;
+namespace Collab.Tests.Support;
 
 /// <summary>
 /// Runs a Node.js script from tests/js (where the pinned yjs / y-protocols packages are installed). The process
@@ -17,7 +17,7 @@ internal sealed class NodeScript : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public static string TestsJsDirectory => Path.Combine(RepositoryRoot.Path, "tests", "js");
+    public static string TestsJsDirectory => Path.Combine(RepositoryPaths.Root, "tests", "js");
 
     public StreamReader Output => _process.StandardOutput;
 
@@ -80,23 +80,4 @@ internal sealed class NodeScript : IDisposable
 
         _process.Dispose();
     }
-}
-
-/// <summary>The repository root: the folder above the test binaries that contains Collab.sln.</summary>
-internal static class RepositoryRoot
-{
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Collab.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Collab.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Path => Root.Value;
 }
