@@ -48,15 +48,22 @@ public static class Extensions
 
     /// <summary>
     /// Traces, metrics and logs: Collab's own sources and meters (<see cref="CollabTelemetry.Wildcard"/>), ASP.NET Core
-    /// (health probes left out), HttpClient and the runtime. They are exported over OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; the other <c>OTEL_*</c> settings (protocol, headers, service
-    /// name, resource attributes, export intervals) are read by the OpenTelemetry SDK itself.
+    /// (health probes left out), HttpClient and the runtime, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is
+    /// configured (Aspire sets it for every resource); the other <c>OTEL_*</c> settings (protocol, headers, service name,
+    /// resource attributes, export intervals) are read by the OpenTelemetry SDK itself. Unlike the Aspire template, nothing
+    /// is collected without an endpoint: the sync server's per-message counters and histograms would be aggregated for
+    /// nobody, on its hottest paths.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The same builder.</returns>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -72,13 +79,8 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, CollabTelemetry.Wildcard)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -5,7 +5,10 @@ using Collab.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Collab.Tests.ServiceDefaults;
 
@@ -60,6 +63,16 @@ public sealed partial class TelemetryExportTests
         await received.WaitForAsync("metrics", "http.client.request.duration", ct);
         await received.WaitForAsync("metrics", "dotnet.gc.collections", ct);
         await received.WaitForAsync("logs", "marker-7f3a", ct);
+    }
+
+    [Fact]
+    public async Task WithoutAnOtlpEndpointNothingIsCollected()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await LoopbackApp.StartAsync(b => b.AddServiceDefaults(), app => app.MapDefaultEndpoints(), cancellationToken: ct);
+
+        Assert.Null(service.Services.GetService<MeterProvider>());
+        Assert.Null(service.Services.GetService<TracerProvider>());
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "work done {Marker}")]
