@@ -8,8 +8,14 @@ public enum SyncDurability
     /// <summary>Acknowledge once the update is applied and its store scheduled (the reference behaviour).</summary>
     Applied,
 
-    /// <summary>Acknowledge once a store that contains the update succeeded (the single-node default).</summary>
+    /// <summary>Acknowledge once a store that contains the update succeeded (after the store debounce).</summary>
     Stored,
+
+    /// <summary>
+    /// Acknowledge once the update is in the durable update log (SQLite, group commit: milliseconds), or in a store,
+    /// whichever comes first. Without an update log (SQLite off) this is <see cref="Stored"/>.
+    /// </summary>
+    Logged,
 }
 
 /// <summary>Options of the sync server, bound from <c>Collab:SyncServer</c> (protocol.md §7.1).</summary>

@@ -10,9 +10,11 @@ namespace Collab.Persistence.Storage;
 /// pooled connections, so the store is safe to use from any number of threads. Writes (store, merge, delete) are
 /// queued for one dedicated writer thread that commits everything queued in one transaction (group commit, see
 /// <see cref="SqliteWriter"/>): they never block the caller's thread, and readers never block them (WAL). Another
-/// process writing the same file is waited for up to <see cref="BusyTimeout"/>.
+/// process writing the same file is waited for up to <see cref="BusyTimeout"/>. As an <see cref="IUpdateLog"/> it keeps
+/// appended updates in <c>document_updates</c> until a store covers them; <see cref="LoadAsync"/> folds what is left into
+/// the state first. Commits use SQLite's <c>synchronous=FULL</c> (its default): what a commit returned survives a power loss.
 /// </summary>
-public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
+public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposable
 {
     internal const string SelectStateSql = "SELECT data, typeof(data), checksum FROM documents WHERE name = $name ORDER BY rowid DESC LIMIT 1";
 
@@ -51,6 +53,11 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     public async Task<byte[]?> LoadAsync(string documentName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentName);
+        if (await CountLoggedAsync(documentName, cancellationToken) > 0)
+        {
+            await WriteAsync(SqliteWriteKind.Fold, documentName, [], cancellationToken);
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectStateSql;
@@ -74,6 +81,42 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }
 
         return WriteAsync(SqliteWriteKind.Store, documentName, state.ToArray(), cancellationToken);
+    }
+
+    /// <remarks>Queued for the writer thread, like every write: the appends that are queued together commit together.</remarks>
+    public Task AppendAsync(string documentName, long sequence, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentName);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        if (update.IsEmpty)
+        {
+            throw new ArgumentException("An update is never empty.", nameof(update));
+        }
+
+        return WriteAsync(SqliteWriteKind.Append, documentName, update.ToArray(), cancellationToken, sequence);
+    }
+
+    /// <remarks>Queued for the writer thread; coalesced with a newer store of the same document like <see cref="StoreAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>.</remarks>
+    public Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, long coveredSequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentName);
+        ArgumentOutOfRangeException.ThrowIfNegative(coveredSequence);
+        if (state.IsEmpty)
+        {
+            throw new ArgumentException("A document state is never empty (an empty document encodes as two bytes).", nameof(state));
+        }
+
+        return WriteAsync(SqliteWriteKind.Store, documentName, state.ToArray(), cancellationToken, coveredSequence);
+    }
+
+    public async Task<long> CountLoggedAsync(string documentName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentName);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM document_updates WHERE name = $name";
+        command.Parameters.AddWithValue("$name", documentName);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <remarks>Queued for the writer thread, which reads, merges and writes in its transaction.</remarks>
@@ -166,11 +209,11 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return data;
     }
 
-    private async Task<bool> WriteAsync(SqliteWriteKind kind, string documentName, byte[] data, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(SqliteWriteKind kind, string documentName, byte[] data, CancellationToken cancellationToken, long sequence = -1)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var done = _writer.Enqueue(kind, documentName, data);
+        var done = _writer.Enqueue(kind, documentName, data, sequence);
         // Cancelling stops the wait, not the write: it may still be committed.
         return cancellationToken.CanBeCanceled ? await done.WaitAsync(cancellationToken) : await done;
     }

@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace Collab.Persistence.Storage;
 
 /// <summary>
-/// The schema of <see cref="SqliteDocumentStore"/>: WAL journal, and the Hocuspocus-compatible <c>documents</c> table
-/// plus the columns this store adds (<c>updated_at</c> in Unix milliseconds, <c>checksum</c> = SHA-256 of <c>data</c>).
+/// The schema of <see cref="SqliteDocumentStore"/>: WAL journal, the Hocuspocus-compatible <c>documents</c> table
+/// plus the columns this store adds (<c>updated_at</c> in Unix milliseconds, <c>checksum</c> = SHA-256 of <c>data</c>),
+/// and the update log <c>document_updates(id, name, sequence, data)</c>.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -29,6 +30,17 @@ internal static class SqliteSchema
                 UNIQUE(name)
             )
             """, cancellationToken);
+
+        // The update log: updates acknowledged before the next full store of their document (see SqliteDocumentStore).
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS document_updates (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                data BLOB NOT NULL
+            )
+            """, cancellationToken);
+        await ExecuteAsync(connection, "CREATE INDEX IF NOT EXISTS document_updates_name ON document_updates(name, sequence)", cancellationToken);
 
         var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using (var info = connection.CreateCommand())

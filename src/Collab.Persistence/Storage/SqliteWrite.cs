@@ -9,15 +9,21 @@ internal enum SqliteWriteKind
     /// <summary>Merge an update into the stored state.</summary>
     Merge,
 
-    /// <summary>Delete the row.</summary>
+    /// <summary>Delete the row (and the document's logged updates).</summary>
     Delete,
+
+    /// <summary>Append an update to the document's update log (<c>document_updates</c>).</summary>
+    Append,
+
+    /// <summary>Fold the document's logged updates into its stored state and delete them; true when there were any.</summary>
+    Fold,
 }
 
 /// <summary>
 /// One write waiting for <see cref="SqliteWriter"/>. Callers await <see cref="Done"/> (true when a delete removed a
 /// row); callers whose stores were coalesced into this entry share it.
 /// </summary>
-internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data)
+internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data, long sequence = -1)
 {
     public SqliteWriteKind Kind => kind;
 
@@ -25,6 +31,12 @@ internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data
 
     /// <summary>The state or update; replaced (under the queue lock, before the writer takes the entry) when a newer store is coalesced.</summary>
     public byte[] Data { get; set; } = data;
+
+    /// <summary>
+    /// For <see cref="SqliteWriteKind.Append"/> the update's change sequence; for <see cref="SqliteWriteKind.Store"/> the
+    /// change sequence the state covers (logged updates up to it are deleted with the store), or -1.
+    /// </summary>
+    public long Sequence { get; set; } = sequence;
 
     public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

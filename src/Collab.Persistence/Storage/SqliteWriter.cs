@@ -58,7 +58,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
     /// <summary>Queues a write; the task completes (on the thread pool) once it is committed or failed.</summary>
     /// <exception cref="ObjectDisposedException">The writer is stopping.</exception>
-    public Task<bool> Enqueue(SqliteWriteKind kind, string name, byte[] data)
+    public Task<bool> Enqueue(SqliteWriteKind kind, string name, byte[] data, long sequence = -1)
     {
         lock (_sync)
         {
@@ -66,10 +66,11 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
             if (kind == SqliteWriteKind.Store && _lastQueued.TryGetValue(name, out var last) && last.Kind == SqliteWriteKind.Store)
             {
                 last.Data = data;
+                last.Sequence = Math.Max(last.Sequence, sequence);
                 return last.Done.Task;
             }
 
-            var write = new SqliteWrite(kind, name, data);
+            var write = new SqliteWrite(kind, name, data, sequence);
             _queue.Enqueue(write);
             _lastQueued[name] = write;
             if (_thread is null)
@@ -218,13 +219,33 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         {
             case SqliteWriteKind.Store:
                 Upsert(connection, transaction, write.Name, write.Data, updatedAt);
+                if (write.Sequence >= 0)
+                {
+                    DeleteLogged(connection, transaction, write.Name, write.Sequence);
+                }
+
                 return true;
             case SqliteWriteKind.Merge:
                 var existing = Select(connection, transaction, write.Name);
                 var merged = existing is null ? write.Data : YUpdates.MergeUpdates([existing, write.Data]);
                 Upsert(connection, transaction, write.Name, merged, updatedAt);
                 return true;
+            case SqliteWriteKind.Append:
+                using (var append = connection.CreateCommand())
+                {
+                    append.Transaction = transaction;
+                    append.CommandText = "INSERT INTO document_updates (name, sequence, data) VALUES ($name, $sequence, $data)";
+                    append.Parameters.AddWithValue("$name", write.Name);
+                    append.Parameters.AddWithValue("$sequence", write.Sequence);
+                    append.Parameters.Add("$data", SqliteType.Blob).Value = write.Data;
+                    append.ExecuteNonQuery();
+                }
+
+                return true;
+            case SqliteWriteKind.Fold:
+                return Fold(connection, transaction, write.Name, updatedAt);
             default:
+                DeleteLogged(connection, transaction, write.Name, long.MaxValue);
                 using (var delete = connection.CreateCommand())
                 {
                     delete.Transaction = transaction;
@@ -233,6 +254,50 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                     return delete.ExecuteNonQuery() > 0;
                 }
         }
+    }
+
+    /// <summary>
+    /// Merges the stored state and the logged updates of a document (in the order they were logged) into one state and
+    /// deletes the updates. Replaying an update is harmless in Yjs, so a fold after a crash at any point is correct.
+    /// </summary>
+    private static bool Fold(SqliteConnection connection, SqliteTransaction transaction, string documentName, long updatedAt)
+    {
+        var updates = new List<byte[]>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT data FROM document_updates WHERE name = $name ORDER BY id";
+            select.Parameters.AddWithValue("$name", documentName);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                updates.Add(reader.GetFieldValue<byte[]>(0));
+            }
+        }
+
+        if (updates.Count == 0)
+        {
+            return false;
+        }
+
+        if (Select(connection, transaction, documentName) is { } state)
+        {
+            updates.Insert(0, state);
+        }
+
+        Upsert(connection, transaction, documentName, YUpdates.MergeUpdates(updates), updatedAt);
+        DeleteLogged(connection, transaction, documentName, long.MaxValue);
+        return true;
+    }
+
+    private static void DeleteLogged(SqliteConnection connection, SqliteTransaction transaction, string documentName, long throughSequence)
+    {
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM document_updates WHERE name = $name AND sequence <= $sequence";
+        delete.Parameters.AddWithValue("$name", documentName);
+        delete.Parameters.AddWithValue("$sequence", throughSequence);
+        delete.ExecuteNonQuery();
     }
 
     private static byte[]? Select(SqliteConnection connection, SqliteTransaction transaction, string documentName)

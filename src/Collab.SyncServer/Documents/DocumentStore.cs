@@ -252,6 +252,7 @@ internal sealed class DocumentStore(
             DocumentName = document.Name,
             Document = document,
             State = state,
+            Sequence = sequence,
             ClientsCount = document.ConnectionCount,
             LastContext = context,
             LastTransactionOrigin = origin,
@@ -286,6 +287,7 @@ internal sealed class DocumentStore(
 
     private void Complete(long sequence)
     {
+        document.Log?.Covered(sequence);
         List<TaskCompletionSource> done = [];
         lock (_lock)
         {

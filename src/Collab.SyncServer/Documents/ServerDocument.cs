@@ -27,6 +27,7 @@ public sealed partial class ServerDocument : ICollabDocument
         _services = services;
         Broadcaster = new DocumentBroadcaster(this, serverOptions, time, services.GetRequiredService<BroadcastFlusher>(), logger);
         Store = storeFactory(this);
+        Log = services.GetService<UpdateLogs>()?.For(name);
         Doc.Update += OnDocumentUpdate;
         Awareness.Update += OnAwarenessUpdate;
     }
@@ -52,6 +53,9 @@ public sealed partial class ServerDocument : ICollabDocument
     internal DocumentBroadcaster Broadcaster { get; }
 
     internal DocumentStore Store { get; }
+
+    /// <summary>The update log of this document, with <see cref="SyncDurability.Logged"/> and an update log configured.</summary>
+    internal DocumentLog? Log { get; }
 
     internal DocumentConnection[] ConnectionSnapshot => Volatile.Read(ref _connections);
 
@@ -243,6 +247,7 @@ public sealed partial class ServerDocument : ICollabDocument
     {
         Broadcaster.Flush();
         Store.Dispose();
+        Log?.Dispose();
         Doc.Update -= OnDocumentUpdate;
         Awareness.Update -= OnAwarenessUpdate;
         Awareness.Dispose();
@@ -265,6 +270,7 @@ public sealed partial class ServerDocument : ICollabDocument
         if (!origin.SkipStoreHooks)
         {
             ChangeSequence++;
+            Log?.Append(ChangeSequence, e.Update);
             Store.ScheduleAfterChange(origin, context);
         }
 

@@ -1,3 +1,4 @@
+using Collab.Persistence.Storage;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
 
@@ -14,14 +15,39 @@ public interface ISyncDurability
 }
 
 /// <summary>
-/// The default: with <see cref="SyncDurability.Stored"/> the acknowledgement waits for a successful store that
-/// contains the change (stores are retried until they succeed); when no extension stores documents there is
-/// nothing to wait for, and <see cref="SyncDurability.Applied"/> acknowledges after apply like the reference.
+/// The default: with <see cref="SyncDurability.Logged"/> the acknowledgement waits for the change to be in the
+/// document's update log or in a store, whichever comes first; with <see cref="SyncDurability.Stored"/> (or Logged
+/// without an update log) for a successful store that contains the change (stores are retried until they succeed);
+/// when no extension stores documents there is nothing to wait for, and <see cref="SyncDurability.Applied"/>
+/// acknowledges after apply like the reference.
 /// </summary>
 internal sealed class StoreSyncDurability(IOptions<SyncServerOptions> options, HookChain hooks) : ISyncDurability
 {
-    private readonly bool _waitForStore = options.Value.Durability == SyncDurability.Stored && hooks.Implements(nameof(ICollabExtension.OnStoreDocument));
+    private readonly bool _waitForStore = options.Value.Durability != SyncDurability.Applied && hooks.Implements(nameof(ICollabExtension.OnStoreDocument));
 
-    public Task WhenDurableAsync(ServerDocument document, long sequence) =>
-        _waitForStore ? document.Store.WhenStoredAsync(sequence) : Task.CompletedTask;
+    public Task WhenDurableAsync(ServerDocument document, long sequence)
+    {
+        if (document.Log is { } log)
+        {
+            var logged = log.WhenLoggedAsync(sequence);
+            return logged.IsCompletedSuccessfully || !_waitForStore ? logged : FirstSuccessAsync(logged, document.Store.WhenStoredAsync(sequence));
+        }
+
+        return _waitForStore ? document.Store.WhenStoredAsync(sequence) : Task.CompletedTask;
+    }
+
+    /// <summary>Completes when either completes successfully; fails or is cancelled only when both do.</summary>
+    private static async Task FirstSuccessAsync(Task first, Task second)
+    {
+        var done = await Task.WhenAny(first, second).ConfigureAwait(false);
+        await (done.IsCompletedSuccessfully ? done : (done == first ? second : first)).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Creates the <see cref="DocumentLog"/> of each loaded document when <see cref="SyncDurability.Logged"/> is on and an <see cref="IUpdateLog"/> is registered.</summary>
+internal sealed class UpdateLogs(IOptions<SyncServerOptions> options, IServiceProvider services, ILogger<UpdateLogs> logger)
+{
+    private readonly IUpdateLog? _log = options.Value.Durability == SyncDurability.Logged ? services.GetService<IUpdateLog>() : null;
+
+    public DocumentLog? For(string documentName) => _log is null ? null : new DocumentLog(documentName, _log, logger);
 }

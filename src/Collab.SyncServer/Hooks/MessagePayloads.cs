@@ -141,6 +141,9 @@ public sealed class StoreDocumentPayload : DocumentPayload
     /// <summary>The complete document state (v1 update), encoded under the document lock when the store began.</summary>
     public required byte[] State { get; init; }
 
+    /// <summary>The change sequence <see cref="State"/> covers (<see cref="Documents.ServerDocument.ChangeSequence"/> when it was encoded).</summary>
+    public long Sequence { get; init; }
+
     /// <summary>Connections of the document.</summary>
     public required int ClientsCount { get; init; }
 

@@ -44,6 +44,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton<HookChain>();
         services.TryAddSingleton<DocumentRegistry>();
         services.TryAddSingleton<ISyncDurability, StoreSyncDurability>();
+        services.TryAddSingleton<UpdateLogs>();
         services.TryAddSingleton<SessionTracker>();
         services.TryAddSingleton<BroadcastFlusher>();
         services.TryAddSingleton<ConnectionServices>();

@@ -46,7 +46,10 @@ internal sealed partial class SqliteExtension(IDocumentStore store, ILogger<Sqli
     public async ValueTask OnStoreDocument(StoreDocumentPayload payload)
     {
         var started = Stopwatch.GetTimestamp();
-        await store.StoreAsync(payload.DocumentName, payload.State);
+        // the update log's entries this state covers go with the same transaction
+        await (store is IUpdateLog log
+            ? log.StoreAsync(payload.DocumentName, payload.State, payload.Sequence)
+            : store.StoreAsync(payload.DocumentName, payload.State));
         ExtensionsTelemetry.SqliteStoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogStored(payload.DocumentName, payload.State.Length);
     }

@@ -30,6 +30,7 @@ public static class SqliteRegistration
         builder.Services.TryAddSingleton<IDocumentStore>(sp => new SqliteDocumentStore(
             sp.GetRequiredService<DatabaseFile>().Path,
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => (IUpdateLog)sp.GetRequiredService<IDocumentStore>());
         builder.Services.AddCollabExtension<SqliteExtension>();
         builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
         return builder;

@@ -1,3 +1,5 @@
+using Collab.Persistence.Storage;
+
 namespace Collab.Tests.SyncServer.E2E;
 
 /// <summary>Scenarios that stop and restart the built server (a child process with a SQLite file).</summary>
@@ -20,6 +22,34 @@ public sealed class RestartScenarioTests
 
         await using var second = await SyncServerProcess.StartAsync(database, ct);
         (await NodeScenario.RunAsync("persistence.mjs", second.Address, ScenarioTimeout, ct, "--phase", "read", "--doc", doc)).AssertPassed();
+    }
+
+    [Fact]
+    public async Task EditsAcknowledgedFromTheUpdateLogSurviveASigkillBeforeAnyStore()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TemporaryFolder();
+        var database = folder.File("collab.db");
+        var prefix = "killed-" + Guid.NewGuid().ToString("N");
+        string[] scenario = ["--doc", prefix, "--docs", "20", "--edits", "5"];
+
+        // A store debounce of ten minutes: within the test nothing is stored, only logged.
+        await using (var first = await SyncServerProcess.StartAsync(database, ct, "--durability", "Logged", "--debounce", "600000", "--max-debounce", "600000"))
+        {
+            await using var writer = NodeScenario.Start("acknowledged-kill.mjs", first.Address, ["--phase", "write", .. scenario]);
+            await writer.WaitForPhaseAsync("acknowledged", ScenarioTimeout, ct);
+            await first.KillAsync();
+        }
+
+        using (var file = new SqliteDocumentStore(database))
+        {
+            Assert.Empty(await file.ListAsync(prefix, cancellationToken: ct));
+            Assert.True(await file.CountLoggedAsync(prefix + "-0", ct) > 0, "the acknowledged edits are in the update log");
+        }
+
+        await using var second = await SyncServerProcess.StartAsync(database, ct, "--durability", "Logged");
+        var read = await NodeScenario.RunAsync("acknowledged-kill.mjs", second.Address, ScenarioTimeout, ct, ["--phase", "read", .. scenario]);
+        read.AssertPassed();
     }
 
     [Fact]

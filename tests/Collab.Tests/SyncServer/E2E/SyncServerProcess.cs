@@ -14,11 +14,11 @@ internal sealed partial class SyncServerProcess(ChildProcess process, Uri addres
 
     public string Transcript => process.Transcript;
 
-    public static async Task<SyncServerProcess> StartAsync(string databasePath, CancellationToken cancellationToken)
+    public static async Task<SyncServerProcess> StartAsync(string databasePath, CancellationToken cancellationToken, params string[] arguments)
     {
         var process = ChildProcess.StartDotnet(
             RepositoryPaths.BuiltAssembly("src", "Collab.SyncServer"),
-            ["--urls", "http://127.0.0.1:0", "--sqlite", databasePath]);
+            ["--urls", "http://127.0.0.1:0", "--sqlite", databasePath, .. arguments]);
         try
         {
             var line = await process.WaitForLineAsync("", TimeSpan.FromSeconds(60), cancellationToken, l => ListeningOn().IsMatch(l));
@@ -34,6 +34,9 @@ internal sealed partial class SyncServerProcess(ChildProcess process, Uri addres
 
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
     public Task<int> StopAsync(TimeSpan timeout, CancellationToken cancellationToken) => process.StopAsync(timeout, cancellationToken);
+
+    /// <summary>SIGKILL: no graceful shutdown, no final store.</summary>
+    public ValueTask KillAsync() => process.DisposeAsync();
 
     /// <summary>Kills the process (no graceful shutdown) if it still runs.</summary>
     public ValueTask DisposeAsync() => process.DisposeAsync();
