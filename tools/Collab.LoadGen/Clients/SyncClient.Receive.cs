@@ -94,6 +94,17 @@ internal sealed partial class SyncClient
                 if (decoder.ReadVarUInt() == 1)
                 {
                     _metrics.CountAcknowledged();
+                    (long Sent, bool Measured) acknowledged;
+                    bool found;
+                    lock (_awaitingAck)
+                    {
+                        found = _awaitingAck.TryDequeue(out acknowledged);
+                    }
+
+                    if (found && acknowledged.Measured)
+                    {
+                        Sink.Acknowledged(acknowledged.Sent, Stopwatch.GetTimestamp());
+                    }
                 }
                 else
                 {

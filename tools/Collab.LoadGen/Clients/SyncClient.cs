@@ -31,6 +31,9 @@ internal sealed partial class SyncClient : IAsyncDisposable
     private Task _receiveLoop = Task.CompletedTask;
     private volatile bool _closing;
 
+    // Inserts sent and not yet acknowledged, in order: both servers answer every update with one SyncStatus, in order.
+    private readonly Queue<(long Sent, bool Measured)> _awaitingAck = new();
+
     public SyncClient(DocumentGroup group, int index, RunMetrics metrics, ClientSettings settings)
     {
         _group = group;
@@ -134,7 +137,12 @@ internal sealed partial class SyncClient : IAsyncDisposable
             var clock = _nextClock;
             _nextClock += content.Length;
             var measured = _metrics.CountSend(_group.Synced - 1);
-            _group.Logs[_index].Append(clock, Stopwatch.GetTimestamp(), measured);
+            var now = Stopwatch.GetTimestamp();
+            _group.Logs[_index].Append(clock, now, measured);
+            lock (_awaitingAck)
+            {
+                _awaitingAck.Enqueue((now, measured));
+            }
         }
 
         return message;

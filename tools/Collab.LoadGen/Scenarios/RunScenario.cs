@@ -68,6 +68,7 @@ internal static class RunScenario
 
         var window = ProcessSample.SecondsBetween(windowStart, windowEnd);
         var latencies = new Percentiles(fleet.Clients.Select(c => c.Sink.LatenciesMicroseconds));
+        var acknowledgements = new Percentiles(fleet.Clients.Select(c => c.Sink.AckLatenciesMicroseconds));
         if (settings.Timeline)
         {
             LatencyTimeline.Write(fleet.Clients.Select(c => c.Sink), target.Name, log);
@@ -93,6 +94,9 @@ internal static class RunScenario
             .Add("fan-out latency p99 (ms)", latencies.Milliseconds(99), "0.00")
             .Add("fan-out latency max (ms)", latencies.MaxMilliseconds, "0.00")
             .Add("latency samples", latencies.Count, "0")
+            .Add("acknowledgement (SyncStatus) latency p50 (ms)", acknowledgements.Milliseconds(50), "0.00")
+            .Add("acknowledgement (SyncStatus) latency p99 (ms)", acknowledgements.Milliseconds(99), "0.00")
+            .Add("acknowledgement samples", acknowledgements.Count, "0")
             .Add("undelivered (timeouts)", undelivered, "0")
             .Add("server CPU time in window (s)", cpu, "0.00")
             .Add("server CPU (% of one core)", cpu / window * 100, "0")
