@@ -24,12 +24,20 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly SqliteWriter _writer;
+    private readonly bool _synchronousFull;
     private volatile bool _initialized;
     private volatile bool _disposed;
 
     /// <summary>Opens (lazily, on first use) the database file at <paramref name="filePath"/>, creating it and its folder when missing.</summary>
-    public SqliteDocumentStore(string filePath, TimeProvider? timeProvider = null)
+    /// <param name="filePath">The database file.</param>
+    /// <param name="timeProvider">The clock of <c>updated_at</c>.</param>
+    /// <param name="synchronousFull">
+    /// SQLite <c>synchronous=FULL</c> for writes (a commit survives power loss); false: NORMAL (in WAL mode a commit
+    /// survives the process being killed, not a power loss, and does not wait for the disk).
+    /// </param>
+    public SqliteDocumentStore(string filePath, TimeProvider? timeProvider = null, bool synchronousFull = true)
     {
+        _synchronousFull = synchronousFull;
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
         FilePath = Path.GetFullPath(filePath);
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -230,6 +238,9 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
         try
         {
             connection.Open();
+            using var synchronous = connection.CreateCommand();
+            synchronous.CommandText = _synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+            synchronous.ExecuteNonQuery();
             return connection;
         }
         catch

@@ -28,6 +28,11 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
     private Thread? _thread;
     private bool _stopping;
     private SqliteConnection? _connection;
+    // Commands of the hot writes, prepared once per connection (Microsoft.Data.Sqlite keeps a command's prepared
+    // statement between executions): preparing the SQL of every append again cost more than the insert itself.
+    private SqliteCommand? _appendCommand;
+    private SqliteCommand? _upsertCommand;
+    private SqliteCommand? _deleteLoggedCommand;
 
     /// <summary>Test seam: called on the writer thread inside each transaction, before its entries are applied, with their count.</summary>
     internal Action<int>? TransactionStarted { get; set; }
@@ -115,9 +120,18 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         }
         finally
         {
-            _connection?.Dispose();
-            _connection = null;
+            ResetConnection();
         }
+    }
+
+    private void ResetConnection()
+    {
+        _appendCommand?.Dispose();
+        _upsertCommand?.Dispose();
+        _deleteLoggedCommand?.Dispose();
+        (_appendCommand, _upsertCommand, _deleteLoggedCommand) = (null, null, null);
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private List<SqliteWrite>? TakeBatch()
@@ -207,13 +221,12 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         catch
         {
             // The connection may be unusable after an I/O error; the next attempt opens a fresh one.
-            _connection = null;
-            connection.Dispose();
+            ResetConnection();
             throw;
         }
     }
 
-    private static bool Apply(SqliteConnection connection, SqliteTransaction transaction, SqliteWrite write, long updatedAt)
+    private bool Apply(SqliteConnection connection, SqliteTransaction transaction, SqliteWrite write, long updatedAt)
     {
         switch (write.Kind)
         {
@@ -231,16 +244,12 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 Upsert(connection, transaction, write.Name, merged, updatedAt);
                 return true;
             case SqliteWriteKind.Append:
-                using (var append = connection.CreateCommand())
-                {
-                    append.Transaction = transaction;
-                    append.CommandText = "INSERT INTO document_updates (name, sequence, data) VALUES ($name, $sequence, $data)";
-                    append.Parameters.AddWithValue("$name", write.Name);
-                    append.Parameters.AddWithValue("$sequence", write.Sequence);
-                    append.Parameters.Add("$data", SqliteType.Blob).Value = write.Data;
-                    append.ExecuteNonQuery();
-                }
-
+                var append = _appendCommand ??= Prepare(connection, "INSERT INTO document_updates (name, sequence, data) VALUES ($name, $sequence, $data)", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$data", SqliteType.Blob));
+                append.Transaction = transaction;
+                append.Parameters[0].Value = write.Name;
+                append.Parameters[1].Value = write.Sequence;
+                append.Parameters[2].Value = write.Data;
+                append.ExecuteNonQuery();
                 return true;
             case SqliteWriteKind.Fold:
                 return Fold(connection, transaction, write.Name, updatedAt);
@@ -260,7 +269,19 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
     /// Merges the stored state and the logged updates of a document (in the order they were logged) into one state and
     /// deletes the updates. Replaying an update is harmless in Yjs, so a fold after a crash at any point is correct.
     /// </summary>
-    private static bool Fold(SqliteConnection connection, SqliteTransaction transaction, string documentName, long updatedAt)
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        return command;
+    }
+
+    private bool Fold(SqliteConnection connection, SqliteTransaction transaction, string documentName, long updatedAt)
     {
         var updates = new List<byte[]>();
         using (var select = connection.CreateCommand())
@@ -290,13 +311,12 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         return true;
     }
 
-    private static void DeleteLogged(SqliteConnection connection, SqliteTransaction transaction, string documentName, long throughSequence)
+    private void DeleteLogged(SqliteConnection connection, SqliteTransaction transaction, string documentName, long throughSequence)
     {
-        using var delete = connection.CreateCommand();
+        var delete = _deleteLoggedCommand ??= Prepare(connection, "DELETE FROM document_updates WHERE name = $name AND sequence <= $sequence", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer));
         delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM document_updates WHERE name = $name AND sequence <= $sequence";
-        delete.Parameters.AddWithValue("$name", documentName);
-        delete.Parameters.AddWithValue("$sequence", throughSequence);
+        delete.Parameters[0].Value = documentName;
+        delete.Parameters[1].Value = throughSequence;
         delete.ExecuteNonQuery();
     }
 
@@ -310,18 +330,20 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         return reader.Read() ? SqliteDocumentStore.ReadState(documentName, reader) : null;
     }
 
-    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, string documentName, byte[] state, long updatedAt)
+    private void Upsert(SqliteConnection connection, SqliteTransaction transaction, string documentName, byte[] state, long updatedAt)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var command = _upsertCommand ??= Prepare(
+            connection,
+            """
             INSERT INTO documents (name, data, updated_at, checksum) VALUES ($name, $data, $updatedAt, $checksum)
             ON CONFLICT(name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, checksum = excluded.checksum
-            """;
-        command.Parameters.AddWithValue("$name", documentName);
-        command.Parameters.Add("$data", SqliteType.Blob).Value = state;
-        command.Parameters.AddWithValue("$updatedAt", updatedAt);
-        command.Parameters.Add("$checksum", SqliteType.Blob).Value = SHA256.HashData(state);
+            """,
+            ("$name", SqliteType.Text), ("$data", SqliteType.Blob), ("$updatedAt", SqliteType.Integer), ("$checksum", SqliteType.Blob));
+        command.Transaction = transaction;
+        command.Parameters[0].Value = documentName;
+        command.Parameters[1].Value = state;
+        command.Parameters[2].Value = updatedAt;
+        command.Parameters[3].Value = SHA256.HashData(state);
         command.ExecuteNonQuery();
     }
 }

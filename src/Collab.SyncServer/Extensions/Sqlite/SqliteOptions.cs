@@ -21,4 +21,11 @@ public sealed class SqliteOptions
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string Path { get; set; } = "data/collab.db";
+
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting of the writes. <c>true</c> (FULL, the default): a commit is on disk when it
+    /// returns, so a saved edit survives a power loss or a kernel crash. <c>false</c> (NORMAL, in WAL mode): a commit
+    /// survives the process being killed but not the machine losing power; commits do not wait for the disk.
+    /// </summary>
+    public bool SynchronousFull { get; set; } = true;
 }

@@ -29,7 +29,8 @@ public static class SqliteRegistration
         builder.Services.TryAddSingleton(sp => DatabaseFile.Resolve(Path.Combine(contentRoot, sp.GetRequiredService<IOptions<SqliteOptions>>().Value.Path)));
         builder.Services.TryAddSingleton<IDocumentStore>(sp => new SqliteDocumentStore(
             sp.GetRequiredService<DatabaseFile>().Path,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SqliteOptions>>().Value.SynchronousFull));
         builder.Services.TryAddSingleton(sp => (IUpdateLog)sp.GetRequiredService<IDocumentStore>());
         builder.Services.AddCollabExtension<SqliteExtension>();
         builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");

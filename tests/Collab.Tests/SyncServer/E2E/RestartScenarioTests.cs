@@ -53,6 +53,38 @@ public sealed class RestartScenarioTests
     }
 
     [Fact]
+    public async Task TheDebouncedStoreRemovesTheLogEntriesItCovers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TemporaryFolder();
+        var database = folder.File("collab.db");
+        var prefix = "compacted-" + Guid.NewGuid().ToString("N");
+
+        await using var server = await SyncServerProcess.StartAsync(database, ct, "--durability", "Logged", "--debounce", "200", "--max-debounce", "1000");
+        await using var writer = NodeScenario.Start("acknowledged-kill.mjs", server.Address, "--phase", "write", "--doc", prefix, "--docs", "3", "--edits", "5");
+        await writer.WaitForPhaseAsync("acknowledged", ScenarioTimeout, ct);
+
+        using var file = new SqliteDocumentStore(database);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await file.ListAsync(prefix, cancellationToken: ct)).Count < 3 || await LoggedAsync(file, prefix, 3, ct) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"after the stores, {await LoggedAsync(file, prefix, 3, ct)} log entries are left");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task<long> LoggedAsync(SqliteDocumentStore file, string prefix, int documents, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        for (var i = 0; i < documents; i++)
+        {
+            total += await file.CountLoggedAsync($"{prefix}-{i}", cancellationToken);
+        }
+
+        return total;
+    }
+
+    [Fact]
     public async Task GracefulShutdownLosesNoAcknowledgedEdit()
     {
         var ct = TestContext.Current.CancellationToken;
