@@ -8,8 +8,31 @@ namespace Collab.Persistence.Storage;
 /// </summary>
 public interface IUpdateLog
 {
+    /// <summary>
+    /// Appends <paramref name="update"/>, the document's change number <paramref name="sequence"/>, and calls
+    /// <paramref name="committed"/> once it is durable (with null) or failed (with the error). The call comes on the
+    /// log's own writer thread, once per append: keep it short and never block in it.
+    /// </summary>
+    void Append(string documentName, long sequence, ReadOnlyMemory<byte> update, Action<Exception?> committed);
+
     /// <summary>Appends <paramref name="update"/>, the document's change number <paramref name="sequence"/>; completes once it is durable.</summary>
-    Task AppendAsync(string documentName, long sequence, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default);
+    Task AppendAsync(string documentName, long sequence, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Append(documentName, sequence, update, error =>
+        {
+            if (error is null)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(error);
+            }
+        });
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+    }
 
     /// <summary>Replaces the stored state and deletes the logged updates up to <paramref name="coveredSequence"/>, in one transaction.</summary>
     Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, long coveredSequence, CancellationToken cancellationToken = default);

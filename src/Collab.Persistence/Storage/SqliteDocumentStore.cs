@@ -92,16 +92,18 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     }
 
     /// <remarks>Queued for the writer thread, like every write: the appends that are queued together commit together.</remarks>
-    public Task AppendAsync(string documentName, long sequence, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
+    public void Append(string documentName, long sequence, ReadOnlyMemory<byte> update, Action<Exception?> committed)
     {
         ArgumentNullException.ThrowIfNull(documentName);
+        ArgumentNullException.ThrowIfNull(committed);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         if (update.IsEmpty)
         {
             throw new ArgumentException("An update is never empty.", nameof(update));
         }
 
-        return WriteAsync(SqliteWriteKind.Append, documentName, update.ToArray(), cancellationToken, sequence);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _ = _writer.Enqueue(SqliteWriteKind.Append, documentName, update.ToArray(), sequence, committed);
     }
 
     /// <remarks>Queued for the writer thread; coalesced with a newer store of the same document like <see cref="StoreAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>.</remarks>

@@ -39,4 +39,19 @@ internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data
     public long Sequence { get; set; } = sequence;
 
     public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called on the writer thread when the write committed (null) or failed, before <see cref="Done"/> completes; appends only.</summary>
+    public Action<Exception?>? Committed { get; init; }
+
+    public void Succeed(bool result)
+    {
+        Committed?.Invoke(null);
+        Done.TrySetResult(result);
+    }
+
+    public void Fail(Exception error)
+    {
+        Committed?.Invoke(error);
+        Done.TrySetException(error);
+    }
 }

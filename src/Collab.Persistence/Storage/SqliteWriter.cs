@@ -63,7 +63,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
     /// <summary>Queues a write; the task completes (on the thread pool) once it is committed or failed.</summary>
     /// <exception cref="ObjectDisposedException">The writer is stopping.</exception>
-    public Task<bool> Enqueue(SqliteWriteKind kind, string name, byte[] data, long sequence = -1)
+    public Task<bool> Enqueue(SqliteWriteKind kind, string name, byte[] data, long sequence = -1, Action<Exception?>? committed = null)
     {
         lock (_sync)
         {
@@ -75,7 +75,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 return last.Done.Task;
             }
 
-            var write = new SqliteWrite(kind, name, data, sequence);
+            var write = new SqliteWrite(kind, name, data, sequence) { Committed = committed };
             _queue.Enqueue(write);
             _lastQueued[name] = write;
             if (_thread is null)
@@ -176,20 +176,24 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         {
             if (batch.Count == 1)
             {
-                batch[0].Done.TrySetException(e);
+                batch[0].Fail(e);
                 return;
             }
 
             foreach (var write in batch)
             {
+                bool result;
                 try
                 {
-                    write.Done.TrySetResult(Execute([write])[0]);
+                    result = Execute([write])[0];
                 }
                 catch (Exception single)
                 {
-                    write.Done.TrySetException(single);
+                    write.Fail(single);
+                    continue;
                 }
+
+                write.Succeed(result);
             }
 
             return;
@@ -197,7 +201,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Done.TrySetResult(results[i]);
+            batch[i].Succeed(results[i]);
         }
     }
 

@@ -6,8 +6,8 @@ namespace Collab.SyncServer.Documents;
 /// <summary>
 /// The update log of one loaded document (<see cref="SyncDurability.Logged"/>): each change that will be stored is
 /// appended to the <see cref="IUpdateLog"/> as it is applied, in change order, and <see cref="WhenLoggedAsync"/> completes
-/// once every change up to a sequence is durable there. A change whose append failed holds the mark back; its
-/// acknowledgement then waits for the next full store, which covers it.
+/// once every change up to a sequence is durable there, or a full store covered it (<see cref="Covered"/>). A change
+/// whose append failed holds the mark back until the next full store covers it.
 /// </summary>
 internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger logger)
 {
@@ -32,33 +32,25 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
     /// <summary>Appends change <paramref name="sequence"/>; called under the document's lock, in change order.</summary>
     public void Append(long sequence, byte[] update)
     {
-        Task append;
         try
         {
-            append = log.AppendAsync(documentName, sequence, update);
-        }
-        catch (ObjectDisposedException)
-        {
-            return; // shutting down: the final store covers it
-        }
-
-        append.ContinueWith(
-            static (task, state) =>
+            // the commit is reported on the log's writer thread: Complete is short and never blocks
+            log.Append(documentName, sequence, update, error =>
             {
-                var (self, sequence) = ((DocumentLog, long))state!;
-                if (task.IsCompletedSuccessfully)
+                if (error is null)
                 {
-                    self.Complete(sequence);
+                    Complete(sequence);
                 }
                 else
                 {
-                    self.Failed(sequence, task.Exception?.GetBaseException());
+                    Failed(sequence, error);
                 }
-            },
-            (this, sequence),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            // shutting down: the final store covers it
+        }
     }
 
     /// <summary>Completes once every change up to <paramref name="sequence"/> is in the log (never, for a failed append).</summary>

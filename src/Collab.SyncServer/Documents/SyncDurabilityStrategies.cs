@@ -27,20 +27,13 @@ internal sealed class StoreSyncDurability(IOptions<SyncServerOptions> options, H
 
     public Task WhenDurableAsync(ServerDocument document, long sequence)
     {
+        // the log's mark also moves when a store covers a change (DocumentStore reports every store to it)
         if (document.Log is { } log)
         {
-            var logged = log.WhenLoggedAsync(sequence);
-            return logged.IsCompletedSuccessfully || !_waitForStore ? logged : FirstSuccessAsync(logged, document.Store.WhenStoredAsync(sequence));
+            return log.WhenLoggedAsync(sequence);
         }
 
         return _waitForStore ? document.Store.WhenStoredAsync(sequence) : Task.CompletedTask;
-    }
-
-    /// <summary>Completes when either completes successfully; fails or is cancelled only when both do.</summary>
-    private static async Task FirstSuccessAsync(Task first, Task second)
-    {
-        var done = await Task.WhenAny(first, second).ConfigureAwait(false);
-        await (done.IsCompletedSuccessfully ? done : (done == first ? second : first)).ConfigureAwait(false);
     }
 }
 

@@ -9,6 +9,8 @@ public sealed class SqliteUpdateLogTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private static IUpdateLog Log(SqliteDocumentStore store) => store;
+
     /// <summary>A document typed piece by piece: its update per piece, and its full state after each.</summary>
     private static (List<byte[]> Updates, List<byte[]> States) Typed(params string[] pieces)
     {
@@ -34,10 +36,10 @@ public sealed class SqliteUpdateLogTests : IDisposable
         var (updates, states) = Typed("he", "llo", " world");
         using (var store = new SqliteDocumentStore(path))
         {
-            await store.AppendAsync("doc", 1, updates[0], ct);
+            await Log(store).AppendAsync("doc", 1, updates[0], ct);
             await store.StoreAsync("doc", states[0], coveredSequence: 1, ct);
-            await store.AppendAsync("doc", 2, updates[1], ct);
-            await store.AppendAsync("doc", 3, updates[2], ct);
+            await Log(store).AppendAsync("doc", 2, updates[1], ct);
+            await Log(store).AppendAsync("doc", 3, updates[2], ct);
             Assert.Equal(2, await store.CountLoggedAsync("doc", ct));
         }
 
@@ -57,7 +59,7 @@ public sealed class SqliteUpdateLogTests : IDisposable
         var (updates, states) = Typed("a", "b", "c");
         for (var i = 0; i < 3; i++)
         {
-            await store.AppendAsync("doc", i + 1, updates[i], ct);
+            await Log(store).AppendAsync("doc", i + 1, updates[i], ct);
         }
 
         await store.StoreAsync("doc", states[1], coveredSequence: 2, ct);
@@ -72,8 +74,8 @@ public sealed class SqliteUpdateLogTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
         var (updates, _) = Typed("only ", "logged");
-        await store.AppendAsync("doc", 1, updates[0], ct);
-        await store.AppendAsync("doc", 2, updates[1], ct);
+        await Log(store).AppendAsync("doc", 1, updates[0], ct);
+        await Log(store).AppendAsync("doc", 2, updates[1], ct);
         Assert.Empty(await store.ListAsync(cancellationToken: ct));
 
         Assert.Equal("only logged", TextStates.Read((await store.LoadAsync("doc", ct))!));
@@ -87,7 +89,7 @@ public sealed class SqliteUpdateLogTests : IDisposable
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
         var (updates, states) = Typed("x", "y");
         await store.StoreAsync("doc", states[0], coveredSequence: 1, ct);
-        await store.AppendAsync("doc", 2, updates[1], ct);
+        await Log(store).AppendAsync("doc", 2, updates[1], ct);
 
         Assert.True(await store.DeleteAsync("doc", ct));
 
@@ -115,13 +117,13 @@ public sealed class SqliteUpdateLogTests : IDisposable
         var (updates, _) = Typed(Enumerable.Range(0, 50).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
 
         // the first append holds the writer inside its transaction while the other 49 queue up behind it
-        var first = store.AppendAsync("doc", 1, updates[0], ct);
+        var first = Log(store).AppendAsync("doc", 1, updates[0], ct);
         while (transactions.Count == 0)
         {
             await Task.Delay(5, ct);
         }
 
-        var rest = Enumerable.Range(1, 49).Select(i => store.AppendAsync($"doc-{i % 7}", i + 1, updates[i], ct)).ToList();
+        var rest = Enumerable.Range(1, 49).Select(i => Log(store).AppendAsync($"doc-{i % 7}", i + 1, updates[i], ct)).ToList();
         gate.Set();
         await Task.WhenAll([first, .. rest]);
 
