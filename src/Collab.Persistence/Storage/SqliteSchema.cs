@@ -34,7 +34,7 @@ internal static class SqliteSchema
         // The update log: updates acknowledged before the next full store of their document (see SqliteDocumentStore).
         await ExecuteAsync(connection, """
             CREATE TABLE IF NOT EXISTS document_updates (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
                 sequence INTEGER NOT NULL,
                 data BLOB NOT NULL
