@@ -2,9 +2,10 @@ namespace Collab.Persistence.Storage;
 
 /// <summary>
 /// A durable log of the updates of documents whose full state has not been stored since. An update counts as saved once
-/// its append returns (appends that arrive together are committed together); the next full store of the document
-/// deletes the updates it covers, and loading a document folds what is left into its state. Replaying an update is
-/// harmless in Yjs, so a crash between an append and a store, or during a fold, loses and corrupts nothing.
+/// its append returns (appends that arrive together are committed together); a full store of the document records the
+/// change sequence it covers, covered updates are deleted in the background, and loading a document returns its state
+/// with the updates after it. A document's change sequences continue across loads (<see cref="LoggedDocument.Sequence"/>).
+/// Replaying an update is harmless in Yjs, so a crash between an append and a store loses and corrupts nothing.
 /// </summary>
 public interface IUpdateLog
 {
@@ -34,9 +35,12 @@ public interface IUpdateLog
         return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
     }
 
-    /// <summary>Replaces the stored state and deletes the logged updates up to <paramref name="coveredSequence"/>, in one transaction.</summary>
+    /// <summary>Replaces the stored state, which covers the changes up to <paramref name="coveredSequence"/>; the logged updates up to it are deleted later.</summary>
     Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, long coveredSequence, CancellationToken cancellationToken = default);
 
-    /// <summary>How many updates are logged for <paramref name="documentName"/> (for tests and operators).</summary>
+    /// <summary>The stored state, the logged updates after it and the last change sequence; null when nothing is stored or logged.</summary>
+    Task<LoggedDocument?> LoadLoggedAsync(string documentName, CancellationToken cancellationToken = default);
+
+    /// <summary>How many updates are logged for <paramref name="documentName"/>, covered ones not swept yet included (for tests and operators).</summary>
     Task<long> CountLoggedAsync(string documentName, CancellationToken cancellationToken = default);
 }

@@ -5,7 +5,8 @@ namespace Collab.Persistence.Storage;
 /// <summary>
 /// The schema of <see cref="SqliteDocumentStore"/>: WAL journal, the Hocuspocus-compatible <c>documents</c> table
 /// plus the columns this store adds (<c>updated_at</c> in Unix milliseconds, <c>checksum</c> = SHA-256 of <c>data</c>),
-/// and the update log <c>document_updates(id, name, sequence, data)</c>.
+/// <c>log_sequence</c> (the document's change sequence its state covers), and the update log
+/// <c>document_updates(id, name, sequence, data)</c>.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -40,7 +41,9 @@ internal static class SqliteSchema
                 data BLOB NOT NULL
             )
             """, cancellationToken);
-        await ExecuteAsync(connection, "CREATE INDEX IF NOT EXISTS document_updates_name ON document_updates(name, sequence)", cancellationToken);
+        // Append-only: an index on the name would turn each batch of appends into a write at as many index pages as it
+        // has documents. What a store covers is documents.log_sequence; a periodic sweep deletes covered entries.
+        await ExecuteAsync(connection, "DROP INDEX IF EXISTS document_updates_name", cancellationToken);
 
         var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using (var info = connection.CreateCommand())
@@ -61,6 +64,11 @@ internal static class SqliteSchema
         if (!columns.Contains("checksum"))
         {
             await ExecuteAsync(connection, "ALTER TABLE documents ADD COLUMN checksum BLOB NULL", cancellationToken);
+        }
+
+        if (!columns.Contains("log_sequence"))
+        {
+            await ExecuteAsync(connection, "ALTER TABLE documents ADD COLUMN log_sequence INTEGER NOT NULL DEFAULT 0", cancellationToken);
         }
     }
 

@@ -14,9 +14,6 @@ internal enum SqliteWriteKind
 
     /// <summary>Append an update to the document's update log (<c>document_updates</c>).</summary>
     Append,
-
-    /// <summary>Fold the document's logged updates into its stored state and delete them; true when there were any.</summary>
-    Fold,
 }
 
 /// <summary>
@@ -34,7 +31,7 @@ internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data
 
     /// <summary>
     /// For <see cref="SqliteWriteKind.Append"/> the update's change sequence; for <see cref="SqliteWriteKind.Store"/> the
-    /// change sequence the state covers (logged updates up to it are deleted with the store), or -1.
+    /// change sequence the state covers (stored as <c>log_sequence</c>; the sweep deletes logged updates up to it), or -1.
     /// </summary>
     public long Sequence { get; set; } = sequence;
 

@@ -27,12 +27,16 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
     private readonly Dictionary<string, SqliteWrite> _lastQueued = new(StringComparer.Ordinal);
     private Thread? _thread;
     private bool _stopping;
+    private bool _gathering;
+    // a sweep is due (entries were appended, or a store covered some), and whether the log may hold entries at all
+    private bool _sweepWanted;
+    private bool _logHasEntries = true;
+    private long _lastSweep = Environment.TickCount64;
     private SqliteConnection? _connection;
     // Commands of the hot writes, prepared once per connection (Microsoft.Data.Sqlite keeps a command's prepared
     // statement between executions): preparing the SQL of every append again cost more than the insert itself.
     private SqliteCommand? _appendCommand;
     private SqliteCommand? _upsertCommand;
-    private SqliteCommand? _deleteLoggedCommand;
 
     /// <summary>Test seam: called on the writer thread inside each transaction, before its entries are applied, with their count.</summary>
     internal Action<int>? TransactionStarted { get; set; }
@@ -83,8 +87,9 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 _thread = new Thread(Run) { IsBackground = true, Name = "Collab SQLite writer" };
                 _thread.Start();
             }
-            else
+            else if (!_gathering || _queue.Count >= MaxBatchEntries)
             {
+                // while the writer gathers appends it is not woken for each one, only for a full batch
                 Monitor.Pulse(_sync);
             }
 
@@ -115,7 +120,12 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         {
             while (TakeBatch() is { } batch)
             {
-                Commit(batch);
+                if (batch.Count > 0)
+                {
+                    Commit(batch);
+                }
+
+                SweepIfDue();
             }
         }
         finally
@@ -124,12 +134,51 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         }
     }
 
+    /// <summary>How long a batch that starts with an append waits for more before it commits.</summary>
+    public static readonly TimeSpan AppendGathering = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How often log entries that a store covers are deleted (one pass over the log).</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private void SweepIfDue()
+    {
+        if (!_sweepWanted || Environment.TickCount64 - _lastSweep < (long)SweepInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _lastSweep = Environment.TickCount64;
+        _sweepWanted = false;
+        try
+        {
+            var connection = _connection ??= open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var sweep = connection.CreateCommand();
+            sweep.Transaction = transaction;
+            sweep.CommandText = """
+                DELETE FROM document_updates
+                WHERE sequence <= coalesce((SELECT log_sequence FROM documents WHERE documents.name = document_updates.name), -1)
+                """;
+            sweep.ExecuteNonQuery();
+            using var remaining = connection.CreateCommand();
+            remaining.Transaction = transaction;
+            remaining.CommandText = "SELECT EXISTS (SELECT 1 FROM document_updates)";
+            _logHasEntries = (long)remaining.ExecuteScalar()! != 0;
+            transaction.Commit();
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+        {
+            // the entries stay; the next sweep tries again (they are replay-safe meanwhile)
+            _sweepWanted = true;
+            ResetConnection();
+        }
+    }
+
     private void ResetConnection()
     {
         _appendCommand?.Dispose();
         _upsertCommand?.Dispose();
-        _deleteLoggedCommand?.Dispose();
-        (_appendCommand, _upsertCommand, _deleteLoggedCommand) = (null, null, null);
+        (_appendCommand, _upsertCommand) = (null, null);
         _connection?.Dispose();
         _connection = null;
     }
@@ -145,7 +194,33 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                     return null;
                 }
 
+                if (_sweepWanted)
+                {
+                    // idle with covered log entries possibly left: wake up for the sweep when it is due
+                    var due = _lastSweep + (long)SweepInterval.TotalMilliseconds - Environment.TickCount64;
+                    if (due <= 0 || !Monitor.Wait(_sync, TimeSpan.FromMilliseconds(due)))
+                    {
+                        return [];
+                    }
+
+                    continue;
+                }
+
                 Monitor.Wait(_sync);
+            }
+
+            // Appends arrive one by one (one per edit, thousands a second under load): let a moment of them gather so that
+            // they share one commit (its locks and fsync) instead of paying one each. Other writes do not wait.
+            if (_queue.Peek().Kind == SqliteWriteKind.Append && !_stopping)
+            {
+                var until = Environment.TickCount64 + (long)AppendGathering.TotalMilliseconds;
+                _gathering = true;
+                for (var left = until - Environment.TickCount64; left > 0 && !_stopping && _queue.Count < MaxBatchEntries; left = until - Environment.TickCount64)
+                {
+                    Monitor.Wait(_sync, TimeSpan.FromMilliseconds(left));
+                }
+
+                _gathering = false;
             }
 
             var batch = new List<SqliteWrite>(Math.Min(_queue.Count, MaxBatchEntries));
@@ -235,17 +310,14 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         switch (write.Kind)
         {
             case SqliteWriteKind.Store:
-                Upsert(connection, transaction, write.Name, write.Data, updatedAt);
-                if (write.Sequence >= 0)
-                {
-                    DeleteLogged(connection, transaction, write.Name, write.Sequence);
-                }
-
+                Upsert(connection, transaction, write.Name, write.Data, updatedAt, write.Sequence);
+                // a store that covers logged entries makes them sweepable
+                _sweepWanted |= write.Sequence >= 0 && _logHasEntries;
                 return true;
             case SqliteWriteKind.Merge:
                 var existing = Select(connection, transaction, write.Name);
                 var merged = existing is null ? write.Data : YUpdates.MergeUpdates([existing, write.Data]);
-                Upsert(connection, transaction, write.Name, merged, updatedAt);
+                Upsert(connection, transaction, write.Name, merged, updatedAt, -1);
                 return true;
             case SqliteWriteKind.Append:
                 var append = _appendCommand ??= Prepare(connection, "INSERT INTO document_updates (name, sequence, data) VALUES ($name, $sequence, $data)", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$data", SqliteType.Blob));
@@ -254,11 +326,17 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 append.Parameters[1].Value = write.Sequence;
                 append.Parameters[2].Value = write.Data;
                 append.ExecuteNonQuery();
+                _sweepWanted = _logHasEntries = true;
                 return true;
-            case SqliteWriteKind.Fold:
-                return Fold(connection, transaction, write.Name, updatedAt);
             default:
-                DeleteLogged(connection, transaction, write.Name, long.MaxValue);
+                using (var forget = connection.CreateCommand())
+                {
+                    forget.Transaction = transaction;
+                    forget.CommandText = "DELETE FROM document_updates WHERE name = $name";
+                    forget.Parameters.AddWithValue("$name", write.Name);
+                    forget.ExecuteNonQuery();
+                }
+
                 using (var delete = connection.CreateCommand())
                 {
                     delete.Transaction = transaction;
@@ -269,10 +347,6 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         }
     }
 
-    /// <summary>
-    /// Merges the stored state and the logged updates of a document (in the order they were logged) into one state and
-    /// deletes the updates. Replaying an update is harmless in Yjs, so a fold after a crash at any point is correct.
-    /// </summary>
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
     {
         var command = connection.CreateCommand();
@@ -285,45 +359,6 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         return command;
     }
 
-    private bool Fold(SqliteConnection connection, SqliteTransaction transaction, string documentName, long updatedAt)
-    {
-        var updates = new List<byte[]>();
-        using (var select = connection.CreateCommand())
-        {
-            select.Transaction = transaction;
-            select.CommandText = "SELECT data FROM document_updates WHERE name = $name ORDER BY id";
-            select.Parameters.AddWithValue("$name", documentName);
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                updates.Add(reader.GetFieldValue<byte[]>(0));
-            }
-        }
-
-        if (updates.Count == 0)
-        {
-            return false;
-        }
-
-        if (Select(connection, transaction, documentName) is { } state)
-        {
-            updates.Insert(0, state);
-        }
-
-        Upsert(connection, transaction, documentName, YUpdates.MergeUpdates(updates), updatedAt);
-        DeleteLogged(connection, transaction, documentName, long.MaxValue);
-        return true;
-    }
-
-    private void DeleteLogged(SqliteConnection connection, SqliteTransaction transaction, string documentName, long throughSequence)
-    {
-        var delete = _deleteLoggedCommand ??= Prepare(connection, "DELETE FROM document_updates WHERE name = $name AND sequence <= $sequence", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer));
-        delete.Transaction = transaction;
-        delete.Parameters[0].Value = documentName;
-        delete.Parameters[1].Value = throughSequence;
-        delete.ExecuteNonQuery();
-    }
-
     private static byte[]? Select(SqliteConnection connection, SqliteTransaction transaction, string documentName)
     {
         using var select = connection.CreateCommand();
@@ -334,20 +369,23 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         return reader.Read() ? SqliteDocumentStore.ReadState(documentName, reader) : null;
     }
 
-    private void Upsert(SqliteConnection connection, SqliteTransaction transaction, string documentName, byte[] state, long updatedAt)
+    /// <summary>Writes a state; <paramref name="coveredSequence"/> (or -1) raises the change sequence it covers, never lowers it.</summary>
+    private void Upsert(SqliteConnection connection, SqliteTransaction transaction, string documentName, byte[] state, long updatedAt, long coveredSequence)
     {
         var command = _upsertCommand ??= Prepare(
             connection,
             """
-            INSERT INTO documents (name, data, updated_at, checksum) VALUES ($name, $data, $updatedAt, $checksum)
-            ON CONFLICT(name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, checksum = excluded.checksum
+            INSERT INTO documents (name, data, updated_at, checksum, log_sequence) VALUES ($name, $data, $updatedAt, $checksum, $covered)
+            ON CONFLICT(name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, checksum = excluded.checksum,
+                log_sequence = max(log_sequence, excluded.log_sequence)
             """,
-            ("$name", SqliteType.Text), ("$data", SqliteType.Blob), ("$updatedAt", SqliteType.Integer), ("$checksum", SqliteType.Blob));
+            ("$name", SqliteType.Text), ("$data", SqliteType.Blob), ("$updatedAt", SqliteType.Integer), ("$checksum", SqliteType.Blob), ("$covered", SqliteType.Integer));
         command.Transaction = transaction;
         command.Parameters[0].Value = documentName;
         command.Parameters[1].Value = state;
         command.Parameters[2].Value = updatedAt;
         command.Parameters[3].Value = SHA256.HashData(state);
+        command.Parameters[4].Value = Math.Max(coveredSequence, 0);
         command.ExecuteNonQuery();
     }
 }

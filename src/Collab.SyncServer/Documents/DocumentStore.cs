@@ -167,6 +167,9 @@ internal sealed class DocumentStore(
         }
     }
 
+    /// <summary>The storage holds the document's changes up to <paramref name="sequence"/> already (set while loading).</summary>
+    public void StartAt(long sequence) => Complete(sequence);
+
     /// <summary>Completes when a store covering <paramref name="sequence"/> succeeded.</summary>
     public Task WhenStoredAsync(long sequence)
     {

@@ -234,6 +234,24 @@ public sealed partial class ServerDocument : ICollabDocument
         }
     }
 
+    /// <summary>
+    /// While loading: the storage already holds this document's changes up to <paramref name="sequence"/> (in its state
+    /// or its update log), so the change numbers continue after it and nothing up to it counts as unsaved.
+    /// </summary>
+    internal void ContinueSequenceFrom(long sequence)
+    {
+        lock (Gate)
+        {
+            if (sequence <= ChangeSequence)
+            {
+                return;
+            }
+
+            ChangeSequence = sequence;
+            Store.StartAt(sequence); // and with it the log's mark
+        }
+    }
+
     /// <summary>Marks the document loaded: from now on changes are observed, broadcast and stored.</summary>
     internal void MarkLoaded()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Collab.Persistence.Storage;
+using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
 using Collab.Yjs.Lib0;
 
@@ -25,22 +26,48 @@ internal sealed partial class SqliteExtension(IDocumentStore store, ILogger<Sqli
 
     public async ValueTask OnLoadDocument(OnLoadDocumentPayload payload)
     {
-        var state = await store.LoadAsync(payload.DocumentName);
-        if (state is null)
+        if (store is not IUpdateLog log)
+        {
+            if (await store.LoadAsync(payload.DocumentName) is { } state)
+            {
+                Apply(payload, state, "the stored state is not a valid Yjs update.");
+                LogLoaded(payload.DocumentName, state.Length);
+            }
+
+            return;
+        }
+
+        if (await log.LoadLoggedAsync(payload.DocumentName) is not { } loaded)
         {
             return;
         }
 
+        if (loaded.State is { } stored)
+        {
+            Apply(payload, stored, "the stored state is not a valid Yjs update.");
+        }
+
+        // the updates acknowledged after the last store (a crash came before the next one)
+        foreach (var update in loaded.Updates)
+        {
+            Apply(payload, update, "a logged update is not a valid Yjs update.");
+        }
+
+        // the document's change numbers go on from the last one logged, so the log never holds two changes with one number
+        (payload.Document as ServerDocument)?.ContinueSequenceFrom(loaded.Sequence);
+        LogLoaded(payload.DocumentName, (loaded.State?.Length ?? 0) + loaded.Updates.Sum(u => u.Length));
+    }
+
+    private static void Apply(OnLoadDocumentPayload payload, byte[] update, string corruption)
+    {
         try
         {
-            payload.Document.Doc.ApplyUpdate(state, new LocalOrigin(skipStoreHooks: true));
+            payload.Document.Doc.ApplyUpdate(update, new LocalOrigin(skipStoreHooks: true));
         }
         catch (YjsDecodingException e)
         {
-            throw new DocumentStoreCorruptedException(payload.DocumentName, "the stored state is not a valid Yjs update.", e);
+            throw new DocumentStoreCorruptedException(payload.DocumentName, corruption, e);
         }
-
-        LogLoaded(payload.DocumentName, state.Length);
     }
 
     public async ValueTask OnStoreDocument(StoreDocumentPayload payload)

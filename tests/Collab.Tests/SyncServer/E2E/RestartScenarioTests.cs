@@ -68,9 +68,25 @@ public sealed class RestartScenarioTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while ((await file.ListAsync(prefix, cancellationToken: ct)).Count < 3 || await LoggedAsync(file, prefix, 3, ct) > 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"after the stores, {await LoggedAsync(file, prefix, 3, ct)} log entries are left");
+            Assert.True(DateTime.UtcNow < deadline, $"after the stores, {await LoggedAsync(file, prefix, 3, ct)} log entries are left; {await DescribeAsync(database, ct)}");
             await Task.Delay(100, ct);
         }
+    }
+
+    private static async Task<string> DescribeAsync(string database, CancellationToken cancellationToken)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, log_sequence, (SELECT max(sequence) FROM document_updates u WHERE u.name = d.name) FROM documents d";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add($"{reader.GetString(0)}: covered {reader.GetInt64(1)}, logged up to {(reader.IsDBNull(2) ? "-" : reader.GetInt64(2).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        }
+
+        return string.Join("; ", rows);
     }
 
     private static async Task<long> LoggedAsync(SqliteDocumentStore file, string prefix, int documents, CancellationToken cancellationToken)

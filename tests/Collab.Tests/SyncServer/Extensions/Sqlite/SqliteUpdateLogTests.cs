@@ -29,7 +29,7 @@ public sealed class SqliteUpdateLogTests : IDisposable
     }
 
     [Fact]
-    public async Task UpdatesLoggedAfterTheLastStoreAreFoldedIntoTheStateWhenTheDocumentIsLoaded()
+    public async Task ADocumentLoadsAsItsStateAndTheUpdatesLoggedAfterIt()
     {
         var ct = TestContext.Current.CancellationToken;
         var path = _folder.File("collab.db");
@@ -40,19 +40,20 @@ public sealed class SqliteUpdateLogTests : IDisposable
             await store.StoreAsync("doc", states[0], coveredSequence: 1, ct);
             await Log(store).AppendAsync("doc", 2, updates[1], ct);
             await Log(store).AppendAsync("doc", 3, updates[2], ct);
-            Assert.Equal(2, await store.CountLoggedAsync("doc", ct));
+            Assert.Equal(2, (await Log(store).LoadLoggedAsync("doc", ct))!.Updates.Count);
         }
 
         using var reopened = new SqliteDocumentStore(path);
-        var state = await reopened.LoadAsync("doc", ct);
+        var loaded = await Log(reopened).LoadLoggedAsync("doc", ct);
 
-        Assert.Equal("hello world", TextStates.Read(state!));
-        Assert.Equal(0, await reopened.CountLoggedAsync("doc", ct));
+        Assert.Equal("he", TextStates.Read(loaded!.State!));
+        Assert.Equal(2, loaded.Updates.Count);
+        Assert.Equal(3, loaded.Sequence);
         Assert.Equal("hello world", TextStates.Read((await reopened.LoadAsync("doc", ct))!));
     }
 
     [Fact]
-    public async Task AStoreDeletesTheLoggedUpdatesItCoversAndKeepsTheNewerOnes()
+    public async Task TheLoggedUpdatesAStoreCoversAreNoLongerLoadedAndAreSweptSoonAfter()
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
@@ -64,8 +65,30 @@ public sealed class SqliteUpdateLogTests : IDisposable
 
         await store.StoreAsync("doc", states[1], coveredSequence: 2, ct);
 
-        Assert.Equal(1, await store.CountLoggedAsync("doc", ct));
+        var loaded = await Log(store).LoadLoggedAsync("doc", ct);
+        Assert.Equal(updates[2], Assert.Single(loaded!.Updates));
         Assert.Equal("abc", TextStates.Read((await store.LoadAsync("doc", ct))!));
+        var deadline = DateTime.UtcNow + SqliteWriter.SweepInterval * 10;
+        while (await store.CountLoggedAsync("doc", ct) > 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the covered entries were never swept");
+            await Task.Delay(50, ct);
+        }
+    }
+
+    [Fact]
+    public async Task AnOlderStoreNeverLowersWhatTheStateCovers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        var (updates, states) = Typed("a", "b");
+        await Log(store).AppendAsync("doc", 1, updates[0], ct);
+        await Log(store).AppendAsync("doc", 2, updates[1], ct);
+        await store.StoreAsync("doc", states[1], coveredSequence: 2, ct);
+        await store.StoreAsync("doc", states[1], ct);
+
+        Assert.Equal(2, (await Log(store).LoadLoggedAsync("doc", ct))!.Sequence);
+        Assert.Empty((await Log(store).LoadLoggedAsync("doc", ct))!.Updates);
     }
 
     [Fact]
@@ -79,7 +102,9 @@ public sealed class SqliteUpdateLogTests : IDisposable
         Assert.Empty(await store.ListAsync(cancellationToken: ct));
 
         Assert.Equal("only logged", TextStates.Read((await store.LoadAsync("doc", ct))!));
-        Assert.Equal("doc", Assert.Single(await store.ListAsync(cancellationToken: ct)).Name);
+        var loaded = await Log(store).LoadLoggedAsync("doc", ct);
+        Assert.Null(loaded!.State);
+        Assert.Equal(2, loaded.Sequence);
     }
 
     [Fact]
