@@ -11,8 +11,9 @@ namespace Collab.Persistence.Storage;
 /// queued for one dedicated writer thread that commits everything queued in one transaction (group commit, see
 /// <see cref="SqliteWriter"/>): they never block the caller's thread, and readers never block them (WAL). Another
 /// process writing the same file is waited for up to <see cref="BusyTimeout"/>. As an <see cref="IUpdateLog"/> it keeps
-/// appended updates in <c>document_updates</c> until a store covers them; <see cref="LoadAsync"/> folds what is left into
-/// the state first. Commits use SQLite's <c>synchronous=FULL</c> (its default): what a commit returned survives a power loss.
+/// appended updates in <c>document_updates</c> (append-only, no per-document index) until a store covers them (its
+/// <c>log_sequence</c>) and the writer's periodic sweep deletes them; <see cref="LoadAsync"/> returns the state merged with
+/// the updates after it. Commits use <c>synchronous=FULL</c> unless told otherwise: what a commit returned survives a power loss.
 /// </summary>
 public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposable
 {
