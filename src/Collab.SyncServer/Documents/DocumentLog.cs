@@ -13,21 +13,10 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
 {
     private readonly Lock _lock = new();
     private readonly SortedSet<long> _completedAhead = [];
-    private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
-    private long _logged;
-    private bool _disposed;
+    private readonly SequenceMark _logged = new();
 
-    /// <summary>Every change up to this sequence is in the log.</summary>
-    public long LoggedSequence
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _logged;
-            }
-        }
-    }
+    /// <summary>Every change up to this sequence is in the log (or covered by a store).</summary>
+    public long LoggedSequence => _logged.Value;
 
     /// <summary>Appends change <paramref name="sequence"/>; called under the document's lock, in change order.</summary>
     public void Append(long sequence, byte[] update)
@@ -43,7 +32,7 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
                 }
                 else
                 {
-                    Failed(sequence, error);
+                    logger.UpdateLogAppendFailed(documentName, sequence, error);
                 }
             });
         }
@@ -53,87 +42,45 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
         }
     }
 
-    /// <summary>Completes once every change up to <paramref name="sequence"/> is in the log (never, for a failed append).</summary>
-    public Task WhenLoggedAsync(long sequence)
-    {
-        lock (_lock)
-        {
-            if (_logged >= sequence)
-            {
-                return Task.CompletedTask;
-            }
-
-            if (_disposed)
-            {
-                return Task.FromCanceled(new CancellationToken(canceled: true));
-            }
-
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((sequence, done));
-            return done.Task;
-        }
-    }
+    /// <summary>Completes once every change up to <paramref name="sequence"/> is in the log (never, for a failed append, until a store covers it).</summary>
+    public Task WhenLoggedAsync(long sequence) => _logged.WhenReachedAsync(sequence);
 
     /// <summary>The document is gone: waiters stop waiting (their acknowledgement is not sent).</summary>
-    public void Dispose()
+    public void Dispose() => _logged.Cancel();
+
+    /// <summary>A full store covered every change up to <paramref name="sequence"/>: a failed append before it no longer holds the mark back.</summary>
+    public void Covered(long sequence)
     {
         lock (_lock)
         {
-            _disposed = true;
-            foreach (var (_, done) in _waiters)
-            {
-                done.TrySetCanceled();
-            }
-
-            _waiters.Clear();
+            _completedAhead.RemoveWhere(s => s <= sequence);
+            _logged.Advance(Math.Max(sequence, ContiguousAfter(sequence)));
         }
     }
 
-    private void Failed(long sequence, Exception? error) => logger.UpdateLogAppendFailed(documentName, sequence, error);
-
-    /// <summary>A full store covered every change up to <paramref name="sequence"/>: a failed append before it no longer holds the mark back.</summary>
-    public void Covered(long sequence) => Advance(covered: sequence, completed: null);
-
-    private void Complete(long sequence) => Advance(covered: 0, completed: sequence);
-
-    private void Advance(long covered, long? completed)
+    private void Complete(long sequence)
     {
-        List<TaskCompletionSource> released = [];
         lock (_lock)
         {
             // appends commit in order, but a batch that failed is retried entry by entry: advance only over a gap-free run
-            if (completed is { } done && done > _logged)
+            if (sequence > _logged.Value)
             {
-                _completedAhead.Add(done);
+                _completedAhead.Add(sequence);
             }
 
-            if (covered > _logged)
-            {
-                _logged = covered;
-                _completedAhead.RemoveWhere(s => s <= covered);
-            }
-
-            while (_completedAhead.Count > 0 && _completedAhead.Min == _logged + 1)
-            {
-                _logged = _completedAhead.Min;
-                _completedAhead.Remove(_logged);
-            }
-
-            _waiters.RemoveAll(w =>
-            {
-                if (w.Sequence > _logged)
-                {
-                    return false;
-                }
-
-                released.Add(w.Done);
-                return true;
-            });
+            _logged.Advance(ContiguousAfter(_logged.Value));
         }
+    }
 
-        foreach (var done in released)
+    /// <summary>The end of the gap-free run of completed appends after <paramref name="mark"/> (removing them from the set).</summary>
+    private long ContiguousAfter(long mark)
+    {
+        while (_completedAhead.Count > 0 && _completedAhead.Min == mark + 1)
         {
-            done.TrySetResult();
+            mark = _completedAhead.Min;
+            _completedAhead.Remove(mark);
         }
+
+        return mark;
     }
 }

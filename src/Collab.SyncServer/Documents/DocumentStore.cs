@@ -22,7 +22,7 @@ internal sealed class DocumentStore(
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _mutex = new(1, 1);
-    private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    private readonly SequenceMark _stored = new();
     private ITimer? _timer;
     private bool _armed;
     private long _due;
@@ -31,7 +31,6 @@ internal sealed class DocumentStore(
     private TimeSpan _maxDelay;
     private int _running;
     private int _failures;
-    private long _stored;
     private IDictionary<string, object?> _lastContext = new Dictionary<string, object?>();
     private TransactionOrigin? _lastOrigin;
     private bool _disposed;
@@ -49,10 +48,10 @@ internal sealed class DocumentStore(
     }
 
     /// <summary>True when a change has not been stored yet.</summary>
-    public bool IsDirty => Interlocked.Read(ref _stored) < document.ChangeSequence;
+    public bool IsDirty => _stored.Value < document.ChangeSequence;
 
     /// <summary>The change sequence covered by the last successful store.</summary>
-    public long StoredSequence => Interlocked.Read(ref _stored);
+    public long StoredSequence => _stored.Value;
 
     public void ScheduleAfterChange(TransactionOrigin origin, IDictionary<string, object?> context)
     {
@@ -171,20 +170,7 @@ internal sealed class DocumentStore(
     public void StartAt(long sequence) => Complete(sequence);
 
     /// <summary>Completes when a store covering <paramref name="sequence"/> succeeded.</summary>
-    public Task WhenStoredAsync(long sequence)
-    {
-        lock (_lock)
-        {
-            if (StoredSequence >= sequence)
-            {
-                return Task.CompletedTask;
-            }
-
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((sequence, done));
-            return done.Task;
-        }
-    }
+    public Task WhenStoredAsync(long sequence) => _stored.WhenReachedAsync(sequence);
 
     private void OnTimer()
     {
@@ -291,30 +277,7 @@ internal sealed class DocumentStore(
     private void Complete(long sequence)
     {
         document.Log?.Covered(sequence);
-        List<TaskCompletionSource> done = [];
-        lock (_lock)
-        {
-            if (sequence > _stored)
-            {
-                Interlocked.Exchange(ref _stored, sequence);
-            }
-
-            _waiters.RemoveAll(w =>
-            {
-                if (w.Sequence > _stored)
-                {
-                    return false;
-                }
-
-                done.Add(w.Done);
-                return true;
-            });
-        }
-
-        foreach (var d in done)
-        {
-            d.TrySetResult();
-        }
+        _stored.Advance(sequence);
     }
 
     public void Dispose()
@@ -325,12 +288,8 @@ internal sealed class DocumentStore(
             _armed = false;
             _timer?.Dispose();
             _timer = null;
-            foreach (var (_, done) in _waiters)
-            {
-                done.TrySetCanceled();
-            }
-
-            _waiters.Clear();
         }
+
+        _stored.Cancel();
     }
 }
