@@ -98,23 +98,47 @@ public sealed class AppHostTests
         Assert.Contains("Login to the dashboard at http://localhost:18888/login?t=", run.Transcript, StringComparison.Ordinal);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var healthy = DateTime.UtcNow + Patience;
+        var proxyDeadline = DateTime.UtcNow + Patience;
         while (await TryGetAsync(http, "http://localhost:1234/health", ct) != System.Net.HttpStatusCode.OK)
         {
-            Assert.True(DateTime.UtcNow < healthy, "the replicas never answered /health through the proxy on 1234");
+            Assert.True(DateTime.UtcNow < proxyDeadline, "the replicas never answered /health through the proxy on 1234");
             await Task.Delay(500, ct);
         }
 
         Assert.Equal(System.Net.HttpStatusCode.OK, await TryGetAsync(http, "http://localhost:18888/", ct));
 
         var appHost = ProcessTree.Descendants(run.Id).Single(pid => ProcessTree.CommandLine(pid).Contains("Collab.AppHost", StringComparison.Ordinal));
-        var processes = AppProcesses(run.Id, appHost);
-        var commandLines = processes.Select(ProcessTree.CommandLine).ToList();
-        Assert.Equal(3, commandLines.Count(c => c.StartsWith("/", StringComparison.Ordinal) && c.Contains("bin/Release/net10.0/Collab.SyncServer", StringComparison.Ordinal)));
-        Assert.Single(commandLines, c => c.StartsWith("/", StringComparison.Ordinal) && c.Contains("Collab.Persistence", StringComparison.Ordinal) && !c.Contains("dotnet run", StringComparison.Ordinal));
-        Assert.Single(commandLines, c => c.Contains("Collab.KafkaTestCluster.dll", StringComparison.Ordinal));
-        Assert.Single(commandLines, c => c.Contains("Aspire.Dashboard", StringComparison.Ordinal));
 
+        // every service up and healthy on its own address: three replicas and the worker (their programs start a moment
+        // after the proxy answers), the Kafka test cluster and the dashboard
+        List<int> processes;
+        var started = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            processes = AppProcesses(run.Id, appHost);
+            var programs = processes.Select(pid => (Pid: pid, Line: ProcessTree.CommandLine(pid))).ToList();
+            var bin = $"bin/{RepositoryPaths.Configuration}/net10.0/";
+            var replicas = programs.Where(p => p.Line.StartsWith('/') && p.Line.Contains(bin + "Collab.SyncServer", StringComparison.Ordinal)).ToList();
+            var workers = programs.Where(p => p.Line.StartsWith('/') && p.Line.Contains(bin + "Collab.Persistence", StringComparison.Ordinal)).ToList();
+            var healthy = 0;
+            foreach (var service in replicas.Concat(workers))
+            {
+                var address = ProcessTree.TryEnvironment(service.Pid)?.GetValueOrDefault("ASPNETCORE_URLS", "").Split(';')[0] ?? "";
+                healthy += address.Length > 0 && await TryGetAsync(http, address.TrimEnd('/') + "/health", ct) == System.Net.HttpStatusCode.OK ? 1 : 0;
+            }
+
+            if (replicas.Count == 3 && workers.Count == 1 && healthy == 4
+                && programs.Count(p => p.Line.Contains("Collab.KafkaTestCluster.dll", StringComparison.Ordinal)) == 1
+                && programs.Count(p => p.Line.Contains("Aspire.Dashboard", StringComparison.Ordinal)) == 1)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < started, $"not every service is up and healthy ({healthy} healthy): {string.Join(" | ", programs.Select(p => p.Line))}");
+            await Task.Delay(500, ct);
+        }
+
+        processes.Add(run.Id);
         Assert.Equal(0, Signal(-run.Id, SigInt));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (processes.Any(ProcessTree.IsRunning) && DateTime.UtcNow < deadline)

@@ -103,20 +103,23 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!_process.HasExited)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            // the whole tree (a `dotnet run` leaves its program running otherwise), and a bounded wait that does not
+            // wait for the end of the output: a descendant that inherited the pipe could hold it open
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(TimeSpan.FromSeconds(10));
         }
 
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private void OnLine(string? line)

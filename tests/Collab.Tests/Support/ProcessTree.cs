@@ -57,6 +57,19 @@ internal static class ProcessTree
             .GroupBy(pair => pair[0])
             .ToDictionary(group => group.Key, group => group.Last()[1]);
 
+    /// <summary>The environment, or null when the process is gone.</summary>
+    public static Dictionary<string, string>? TryEnvironment(int pid)
+    {
+        try
+        {
+            return Environment(pid);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsRunning(int pid)
     {
