@@ -15,9 +15,6 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
     private readonly SortedSet<long> _completedAhead = [];
     private readonly SequenceMark _logged = new();
 
-    /// <summary>Every change up to this sequence is in the log (or covered by a store).</summary>
-    public long LoggedSequence => _logged.Value;
-
     /// <summary>Appends change <paramref name="sequence"/>; called under the document's lock, in change order.</summary>
     public void Append(long sequence, byte[] update)
     {

@@ -50,9 +50,6 @@ internal sealed class DocumentStore(
     /// <summary>True when a change has not been stored yet.</summary>
     public bool IsDirty => _stored.Value < document.ChangeSequence;
 
-    /// <summary>The change sequence covered by the last successful store.</summary>
-    public long StoredSequence => _stored.Value;
-
     public void ScheduleAfterChange(TransactionOrigin origin, IDictionary<string, object?> context)
     {
         lock (_lock)
