@@ -5,15 +5,19 @@ namespace Collab.SyncServer;
 /// <summary>How SyncStatus acknowledgements relate to durability.</summary>
 public enum SyncDurability
 {
-    /// <summary>Acknowledge once the update is applied and its store scheduled (the reference behaviour).</summary>
+    /// <summary>
+    /// Acknowledge once the update is applied and its store scheduled (Hocuspocus' behaviour): fastest, but an
+    /// acknowledged edit still in the store debounce is lost if the process dies.
+    /// </summary>
     Applied,
 
-    /// <summary>Acknowledge once a store that contains the update succeeded (after the store debounce).</summary>
+    /// <summary>Acknowledge once a store that contains the update succeeded (after the store debounce: seconds).</summary>
     Stored,
 
     /// <summary>
-    /// Acknowledge once the update is in the durable update log (SQLite, group commit: milliseconds), or in a store,
-    /// whichever comes first. Without an update log (SQLite off) this is <see cref="Stored"/>.
+    /// The default: acknowledge once the update is in the durable update log (SQLite, group commit: milliseconds), or
+    /// in a store, whichever comes first. Without an update log (SQLite off, storage brought by an extension) this is
+    /// <see cref="Stored"/>.
     /// </summary>
     Logged,
 }
@@ -66,7 +70,7 @@ public sealed class SyncServerOptions
     public TimeSpan StoreRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>When SyncStatus is sent.</summary>
-    public SyncDurability Durability { get; set; } = SyncDurability.Stored;
+    public SyncDurability Durability { get; set; } = SyncDurability.Logged;
 
     /// <summary>Yjs garbage collection of documents.</summary>
     public bool Gc { get; set; } = true;

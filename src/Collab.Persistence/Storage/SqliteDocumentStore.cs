@@ -11,8 +11,9 @@ namespace Collab.Persistence.Storage;
 /// queued for one dedicated writer thread that commits everything queued in one transaction (group commit, see
 /// <see cref="SqliteWriter"/>): they never block the caller's thread, and readers never block them (WAL). Another
 /// process writing the same file is waited for up to <see cref="BusyTimeout"/>. As an <see cref="IUpdateLog"/> it keeps
-/// appended updates in <c>document_updates</c> (append-only, no per-document index) until a store covers them (its
-/// <c>log_sequence</c>) and the writer's periodic sweep deletes them; <see cref="LoadAsync"/> returns the state merged with
+/// appended updates in two append-only log tables (no per-document index) that take turns: once the stores covered
+/// every entry of the table that no longer takes appends (<c>log_sequence</c>), the writer empties it at once
+/// (<see cref="SqliteLogTables"/>); <see cref="LoadAsync"/> returns the state merged with
 /// the updates after it. Commits use <c>synchronous=FULL</c> unless told otherwise: what a commit returned survives a power loss.
 /// </summary>
 public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposable
@@ -97,7 +98,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
         await using (var log = connection.CreateCommand())
         {
             log.Transaction = transaction;
-            log.CommandText = "SELECT data, sequence FROM document_updates WHERE name = $name AND sequence > $covered ORDER BY id";
+            log.CommandText = "SELECT data, sequence FROM document_log WHERE name = $name AND sequence > $covered ORDER BY sequence";
             log.Parameters.AddWithValue("$name", documentName);
             log.Parameters.AddWithValue("$covered", covered);
             await using var reader = await log.ExecuteReaderAsync(cancellationToken);
@@ -168,7 +169,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
         ArgumentNullException.ThrowIfNull(documentName);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM document_updates WHERE name = $name";
+        command.CommandText = "SELECT count(*) FROM document_log WHERE name = $name";
         command.Parameters.AddWithValue("$name", documentName);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

@@ -5,8 +5,9 @@ namespace Collab.Persistence.Storage;
 /// <summary>
 /// The schema of <see cref="SqliteDocumentStore"/>: WAL journal, the Hocuspocus-compatible <c>documents</c> table
 /// plus the columns this store adds (<c>updated_at</c> in Unix milliseconds, <c>checksum</c> = SHA-256 of <c>data</c>),
-/// <c>log_sequence</c> (the document's change sequence its state covers), and the update log
-/// <c>document_updates(id, name, sequence, data)</c>.
+/// <c>log_sequence</c> (the document's change sequence its state covers), and the update log: two tables
+/// <c>document_updates</c> and <c>document_updates_1</c> of <c>(id, name, sequence, data)</c> that take turns
+/// (<see cref="SqliteLogTables"/>), read together through the view <c>document_log(name, sequence, data)</c>.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -32,18 +33,27 @@ internal static class SqliteSchema
             )
             """, cancellationToken);
 
-        // The update log: updates acknowledged before the next full store of their document (see SqliteDocumentStore).
-        await ExecuteAsync(connection, """
-            CREATE TABLE IF NOT EXISTS document_updates (
-                id INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                sequence INTEGER NOT NULL,
-                data BLOB NOT NULL
-            )
-            """, cancellationToken);
-        // Append-only: an index on the name would turn each batch of appends into a write at as many index pages as it
-        // has documents. What a store covers is documents.log_sequence; a periodic sweep deletes covered entries.
+        // The update log: updates acknowledged before the next full store of their document, in two tables that take
+        // turns (SqliteLogTables). Append-only: an index on the name would turn each batch of appends into a write at as
+        // many index pages as it has documents. What a store covers is documents.log_sequence.
+        foreach (var table in SqliteLogTables.Names)
+        {
+            await ExecuteAsync(connection, $"""
+                CREATE TABLE IF NOT EXISTS {table} (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                )
+                """, cancellationToken);
+        }
+
         await ExecuteAsync(connection, "DROP INDEX IF EXISTS document_updates_name", cancellationToken);
+        // both tables as one, for reading (loads, counts, tools)
+        await ExecuteAsync(connection, $"""
+            CREATE VIEW IF NOT EXISTS document_log AS
+            {string.Join(" UNION ALL ", SqliteLogTables.Names.Select(t => $"SELECT name, sequence, data FROM {t}"))}
+            """, cancellationToken);
 
         var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using (var info = connection.CreateCommand())

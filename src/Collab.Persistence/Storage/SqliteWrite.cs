@@ -35,6 +35,9 @@ internal sealed class SqliteWrite(SqliteWriteKind kind, string name, byte[] data
     /// </summary>
     public long Sequence { get; set; } = sequence;
 
+    /// <summary>The order in which writes were queued (across the writer's queues).</summary>
+    public long Ticket { get; init; }
+
     public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Called on the writer thread when the write committed (null) or failed, before <see cref="Done"/> completes; appends only.</summary>

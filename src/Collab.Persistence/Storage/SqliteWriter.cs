@@ -18,28 +18,38 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
     /// <summary>Most entries committed in one transaction.</summary>
     public const int MaxBatchEntries = 500;
 
-    /// <summary>Most bytes (states and updates) committed in one transaction; a single larger entry still forms a batch.</summary>
-    public const long MaxBatchBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Most bytes of states and merged updates committed in one transaction (a single larger entry still forms a
+    /// batch): a burst of debounced stores is committed in slices, and the appends queued meanwhile, whose
+    /// acknowledgements wait, go ahead of the rest (<see cref="TakeBatch"/>) instead of waiting for all of it.
+    /// </summary>
+    public const long MaxWriteBytes = 1024 * 1024;
 
     private readonly object _sync = new();
-    private readonly Queue<SqliteWrite> _queue = new();
-    // The last queued entry per document that the writer has not taken yet: a store is coalesced into it when it is a store.
+    // Appends, and the other writes (stores, merges, deletes), each in the order queued; Ticket orders them across both.
+    private readonly Queue<SqliteWrite> _appends = new();
+    private readonly Queue<SqliteWrite> _writes = new();
+    // The last entry of _writes per document that the writer has not taken yet: a store is coalesced into it when it is a store.
     private readonly Dictionary<string, SqliteWrite> _lastQueued = new(StringComparer.Ordinal);
+    private long _tickets;
     private Thread? _thread;
     private bool _stopping;
     private bool _gathering;
-    // a sweep is due (entries were appended, or a store covered some), and whether the log may hold entries at all
-    private bool _sweepWanted;
-    private bool _logHasEntries = true;
+    // the update log's two tables, and whether they may hold rows (a sweep is due)
+    private readonly SqliteLogTables _log = new();
+    private bool _sweepWanted = true;
     private long _lastSweep = Environment.TickCount64;
     private SqliteConnection? _connection;
     // Commands of the hot writes, prepared once per connection (Microsoft.Data.Sqlite keeps a command's prepared
     // statement between executions): preparing the SQL of every append again cost more than the insert itself.
-    private SqliteCommand? _appendCommand;
+    private readonly SqliteCommand?[] _appendCommands = new SqliteCommand?[SqliteLogTables.Names.Length];
     private SqliteCommand? _upsertCommand;
 
     /// <summary>Test seam: called on the writer thread inside each transaction, before its entries are applied, with their count.</summary>
     internal Action<int>? TransactionStarted { get; set; }
+
+    /// <summary>The update log's tables (their bookkeeping belongs to the writer thread; tests set <see cref="SqliteLogTables.StaleAfter"/> before the first write).</summary>
+    internal SqliteLogTables Log => _log;
 
     /// <summary>Entries queued and not yet taken by the writer.</summary>
     internal int QueuedCount
@@ -48,7 +58,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         {
             lock (_sync)
             {
-                return _queue.Count;
+                return _appends.Count + _writes.Count;
             }
         }
     }
@@ -79,15 +89,23 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 return last.Done.Task;
             }
 
-            var write = new SqliteWrite(kind, name, data, sequence) { Committed = committed };
-            _queue.Enqueue(write);
-            _lastQueued[name] = write;
+            var write = new SqliteWrite(kind, name, data, sequence) { Committed = committed, Ticket = ++_tickets };
+            if (kind == SqliteWriteKind.Append)
+            {
+                _appends.Enqueue(write);
+            }
+            else
+            {
+                _writes.Enqueue(write);
+                _lastQueued[name] = write;
+            }
+
             if (_thread is null)
             {
                 _thread = new Thread(Run) { IsBackground = true, Name = "Collab SQLite writer" };
                 _thread.Start();
             }
-            else if (!_gathering || _queue.Count >= MaxBatchEntries)
+            else if (!_gathering || _appends.Count + _writes.Count >= MaxBatchEntries)
             {
                 // while the writer gathers appends it is not woken for each one, only for a full batch
                 Monitor.Pulse(_sync);
@@ -135,9 +153,9 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
     }
 
     /// <summary>How long a batch that starts with an append waits for more before it commits.</summary>
-    public static readonly TimeSpan AppendGathering = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan AppendGathering = TimeSpan.FromMilliseconds(3);
 
-    /// <summary>How often log entries that a store covers are deleted (one pass over the log).</summary>
+    /// <summary>How often the writer checks whether the old log table can be emptied and the tables turned (see <see cref="SqliteLogTables"/>).</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private void SweepIfDue()
@@ -148,46 +166,70 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         }
 
         _lastSweep = Environment.TickCount64;
-        _sweepWanted = false;
         try
         {
-            var connection = _connection ??= open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var sweep = connection.CreateCommand();
-            sweep.Transaction = transaction;
-            sweep.CommandText = """
-                DELETE FROM document_updates
-                WHERE sequence <= coalesce((SELECT log_sequence FROM documents WHERE documents.name = document_updates.name), -1)
-                """;
-            sweep.ExecuteNonQuery();
-            using var remaining = connection.CreateCommand();
-            remaining.Transaction = transaction;
-            remaining.CommandText = "SELECT EXISTS (SELECT 1 FROM document_updates)";
-            _logHasEntries = (long)remaining.ExecuteScalar()! != 0;
-            transaction.Commit();
+            var connection = Connection();
+            _log.Turn(connection);
+            // idle once both tables are empty: nothing to wake up for until the next append
+            _sweepWanted = _log.HasRows;
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
         {
             // the entries stay; the next sweep tries again (they are replay-safe meanwhile)
-            _sweepWanted = true;
             ResetConnection();
         }
     }
 
+    /// <summary>The writer's connection, opened (and the log tables' state read) on first use and after a failure.</summary>
+    private SqliteConnection Connection()
+    {
+        if (_connection is { } existing)
+        {
+            return existing;
+        }
+
+        var connection = open();
+        try
+        {
+            if (!_log.Loaded)
+            {
+                _log.Load(connection);
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return _connection = connection;
+    }
+
     private void ResetConnection()
     {
-        _appendCommand?.Dispose();
+        for (var i = 0; i < _appendCommands.Length; i++)
+        {
+            _appendCommands[i]?.Dispose();
+            _appendCommands[i] = null;
+        }
+
         _upsertCommand?.Dispose();
-        (_appendCommand, _upsertCommand) = (null, null);
+        _upsertCommand = null;
         _connection?.Dispose();
         _connection = null;
     }
 
+    /// <summary>
+    /// Waits for writes and takes the next batch: the queued appends first (their acknowledgements wait for the commit),
+    /// then stores, merges and deletes in their order up to <see cref="MaxWriteBytes"/>. Appends may overtake stores
+    /// (what a store covers is a change sequence, not a position in the queue), never a merge or a delete queued
+    /// before them, nor the other way round.
+    /// </summary>
     private List<SqliteWrite>? TakeBatch()
     {
         lock (_sync)
         {
-            while (_queue.Count == 0)
+            while (_appends.Count == 0 && _writes.Count == 0)
             {
                 if (_stopping)
                 {
@@ -196,7 +238,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
                 if (_sweepWanted)
                 {
-                    // idle with covered log entries possibly left: wake up for the sweep when it is due
+                    // idle with log rows possibly left: wake up for the sweep when it is due
                     var due = _lastSweep + (long)SweepInterval.TotalMilliseconds - Environment.TickCount64;
                     if (due <= 0 || !Monitor.Wait(_sync, TimeSpan.FromMilliseconds(due)))
                     {
@@ -211,11 +253,11 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
             // Appends arrive one by one (one per edit, thousands a second under load): let a moment of them gather so that
             // they share one commit (its locks and fsync) instead of paying one each. Other writes do not wait.
-            if (_queue.Peek().Kind == SqliteWriteKind.Append && !_stopping)
+            if (_appends.Count > 0 && _writes.Count == 0 && !_stopping)
             {
                 var until = Environment.TickCount64 + (long)AppendGathering.TotalMilliseconds;
                 _gathering = true;
-                for (var left = until - Environment.TickCount64; left > 0 && !_stopping && _queue.Count < MaxBatchEntries; left = until - Environment.TickCount64)
+                for (var left = until - Environment.TickCount64; left > 0 && !_stopping && _appends.Count + _writes.Count < MaxBatchEntries; left = until - Environment.TickCount64)
                 {
                     Monitor.Wait(_sync, TimeSpan.FromMilliseconds(left));
                 }
@@ -223,11 +265,31 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 _gathering = false;
             }
 
-            var batch = new List<SqliteWrite>(Math.Min(_queue.Count, MaxBatchEntries));
-            long bytes = 0;
-            while (_queue.TryPeek(out var next) && batch.Count < MaxBatchEntries && (batch.Count == 0 || bytes + next.Data.Length <= MaxBatchBytes))
+            var batch = new List<SqliteWrite>(Math.Min(_appends.Count + _writes.Count, MaxBatchEntries));
+            var barrier = long.MaxValue; // the first merge or delete: no append queued after it goes before it
+            foreach (var write in _writes)
             {
-                _queue.Dequeue();
+                if (write.Kind != SqliteWriteKind.Store)
+                {
+                    barrier = write.Ticket;
+                    break;
+                }
+            }
+
+            while (batch.Count < MaxBatchEntries && _appends.TryPeek(out var append) && append.Ticket < barrier)
+            {
+                batch.Add(_appends.Dequeue());
+            }
+
+            long bytes = 0;
+            while (batch.Count < MaxBatchEntries && _writes.TryPeek(out var next) && (bytes == 0 || bytes + next.Data.Length <= MaxWriteBytes))
+            {
+                if (next.Kind != SqliteWriteKind.Store && _appends.TryPeek(out var earlier) && earlier.Ticket < next.Ticket)
+                {
+                    break; // an append queued before this merge or delete did not fit in the batch
+                }
+
+                _writes.Dequeue();
                 bytes += next.Data.Length;
                 batch.Add(next);
                 if (_lastQueued.TryGetValue(next.Name, out var last) && ReferenceEquals(last, next))
@@ -268,10 +330,16 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                     continue;
                 }
 
+                Committed(write);
                 write.Succeed(result);
             }
 
             return;
+        }
+
+        foreach (var write in batch)
+        {
+            Committed(write);
         }
 
         for (var i = 0; i < batch.Count; i++)
@@ -280,11 +348,29 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         }
     }
 
+    /// <summary>What a committed write changes in the log tables' bookkeeping.</summary>
+    private void Committed(SqliteWrite write)
+    {
+        switch (write.Kind)
+        {
+            case SqliteWriteKind.Append:
+                _log.Appended(write.Name, write.Sequence);
+                _sweepWanted = true;
+                break;
+            case SqliteWriteKind.Store when write.Sequence >= 0:
+                _log.Covered(write.Name, write.Sequence);
+                break;
+            case SqliteWriteKind.Delete:
+                _log.Forgotten(write.Name);
+                break;
+        }
+    }
+
     private bool[] Execute(List<SqliteWrite> writes)
     {
-        var connection = _connection ??= open();
         try
         {
+            var connection = Connection();
             using var transaction = connection.BeginTransaction(deferred: false);
             TransactionStarted?.Invoke(writes.Count);
             var results = new bool[writes.Count];
@@ -311,8 +397,6 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         {
             case SqliteWriteKind.Store:
                 Upsert(connection, transaction, write.Name, write.Data, updatedAt, write.Sequence);
-                // a store that covers logged entries makes them sweepable
-                _sweepWanted |= write.Sequence >= 0 && _logHasEntries;
                 return true;
             case SqliteWriteKind.Merge:
                 var existing = Select(connection, transaction, write.Name);
@@ -320,19 +404,19 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 Upsert(connection, transaction, write.Name, merged, updatedAt, -1);
                 return true;
             case SqliteWriteKind.Append:
-                var append = _appendCommand ??= Prepare(connection, "INSERT INTO document_updates (name, sequence, data) VALUES ($name, $sequence, $data)", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$data", SqliteType.Blob));
+                var append = _appendCommands[_log.Current] ??= Prepare(connection, $"INSERT INTO {SqliteLogTables.Names[_log.Current]} (name, sequence, data) VALUES ($name, $sequence, $data)", ("$name", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$data", SqliteType.Blob));
                 append.Transaction = transaction;
                 append.Parameters[0].Value = write.Name;
                 append.Parameters[1].Value = write.Sequence;
                 append.Parameters[2].Value = write.Data;
                 append.ExecuteNonQuery();
-                _sweepWanted = _logHasEntries = true;
                 return true;
             default:
-                using (var forget = connection.CreateCommand())
+                foreach (var table in SqliteLogTables.Names)
                 {
+                    using var forget = connection.CreateCommand();
                     forget.Transaction = transaction;
-                    forget.CommandText = "DELETE FROM document_updates WHERE name = $name";
+                    forget.CommandText = $"DELETE FROM {table} WHERE name = $name";
                     forget.Parameters.AddWithValue("$name", write.Name);
                     forget.ExecuteNonQuery();
                 }

@@ -1,3 +1,4 @@
+using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Protocol;
 using Collab.SyncServer.Telemetry;
@@ -173,8 +174,11 @@ public abstract partial class DocumentConnection
                 var durable = Services.Durability.WhenDurableAsync(Document, sequence);
                 if (!durable.IsCompleted)
                 {
+                    // the drain goes on on the broadcast flusher's thread: the acknowledgements that one commit or
+                    // store releases for many sockets leave from there together (one system call where io_uring is
+                    // available), not from one thread-pool hop each
                     durable.ContinueWith(
-                        static (_, s) => ((DocumentConnection)s!).DrainAcknowledgements(),
+                        static (_, s) => ((DocumentConnection)s!).Services.Flusher.ScheduleNow((DocumentConnection)s!),
                         this,
                         CancellationToken.None,
                         TaskContinuationOptions.ExecuteSynchronously,
@@ -204,6 +208,20 @@ public abstract partial class DocumentConnection
             {
                 SendSyncStatuses(due);
             }
+        }
+    }
+
+    /// <summary>The broadcast flusher resumes the acknowledgement drain (see <see cref="DrainAcknowledgements"/>).</summary>
+    void IFlushable.FlushLogged()
+    {
+        try
+        {
+            DrainAcknowledgements();
+        }
+        catch (Exception e)
+        {
+            // a send on a socket that is going away; the connection's own loop reports its end
+            Services.Logger.AcknowledgementFailed(DocumentName, e);
         }
     }
 

@@ -10,7 +10,7 @@ namespace Collab.SyncServer.Connections;
 /// One client attached to one document. Inbound frames are processed strictly one after another (with their
 /// awaited hooks); frames for other documents of the same socket run independently (protocol.md §7.2.6).
 /// </summary>
-public abstract partial class DocumentConnection : ICollabConnection
+public abstract partial class DocumentConnection : ICollabConnection, IFlushable
 {
     private const int MaxBacklog = 256;
     private Queue<byte[]>? _inbound; // frames waiting behind one whose handling awaits (or before the start); none most of the time

@@ -28,6 +28,9 @@ internal interface IFlushable
 /// update (<see cref="SyncServerOptions.EchoDelay"/>): the echo waits there for the socket's next message instead of
 /// costing a send of its own.
 /// </para>
+/// <para>
+/// A third lane is due at once (<see cref="ScheduleNow"/>): acknowledgements released together on another thread.
+/// </para>
 /// </remarks>
 internal sealed class BroadcastFlusher : IDisposable
 {
@@ -36,6 +39,7 @@ internal sealed class BroadcastFlusher : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _due = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _echoes = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _now = new();
     private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly long _delay;
@@ -67,6 +71,13 @@ internal sealed class BroadcastFlusher : IDisposable
     /// from now, unless something it sends earlier takes the echo along.
     /// </summary>
     public void ScheduleEcho(IFlushable item) => Add(_echoes, item, _echoDelay);
+
+    /// <summary>
+    /// Flushes <paramref name="item"/> at the thread's next wake-up, which this call brings forward to now: sends that
+    /// become due together on other threads (the acknowledgements one log commit releases) leave from this thread with
+    /// one system call, instead of one thread-pool hop and one send call each.
+    /// </summary>
+    public void ScheduleNow(IFlushable item) => Add(_now, item, 0);
 
     private void Add(System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> lane, IFlushable item, long delay)
     {
@@ -102,6 +113,12 @@ internal sealed class BroadcastFlusher : IDisposable
         if (_echoes.TryPeek(out var echo))
         {
             due = Math.Min(due, echo.Due);
+            any = true;
+        }
+
+        if (_now.TryPeek(out var immediate))
+        {
+            due = Math.Min(due, immediate.Due);
             any = true;
         }
 
@@ -144,6 +161,7 @@ internal sealed class BroadcastFlusher : IDisposable
                     batch?.Begin();
                     try
                     {
+                        FlushDue(_now, until);
                         FlushDue(_due, until);
                         FlushDue(_echoes, until);
                     }
@@ -197,6 +215,7 @@ internal sealed class BroadcastFlusher : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
+        FlushDue(_now, long.MaxValue);
         FlushDue(_due, long.MaxValue);
         FlushDue(_echoes, long.MaxValue);
     }

@@ -13,7 +13,10 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
 {
     private readonly Lock _lock = new();
     private readonly SortedSet<long> _completedAhead = [];
-    private readonly SequenceMark _logged = new();
+    private long _reached; // the mark as computed under the lock (the SequenceMark follows it, outside the lock)
+    // the waiters are the connections' acknowledgement drains, whose continuation only schedules the send (on the
+    // broadcast flusher): completing them on the log's writer thread saves a thread-pool hop per waiter
+    private readonly SequenceMark _logged = new(inlineWaiters: true);
 
     /// <summary>Appends change <paramref name="sequence"/>; called under the document's lock, in change order.</summary>
     public void Append(long sequence, byte[] update)
@@ -48,25 +51,42 @@ internal sealed class DocumentLog(string documentName, IUpdateLog log, ILogger l
     /// <summary>A full store covered every change up to <paramref name="sequence"/>: a failed append before it no longer holds the mark back.</summary>
     public void Covered(long sequence)
     {
+        long mark;
         lock (_lock)
         {
             _completedAhead.RemoveWhere(s => s <= sequence);
-            _logged.Advance(Math.Max(sequence, ContiguousAfter(sequence)));
+            mark = Math.Max(sequence, ContiguousAfter(Math.Max(sequence, _reached)));
+            _reached = Math.Max(_reached, mark);
         }
+
+        // outside the lock: the waiters' continuations run inline (the mark only moves forward, so a later, higher
+        // advance that overtakes this one is harmless)
+        _logged.Advance(mark);
     }
 
     private void Complete(long sequence)
     {
+        long mark;
         lock (_lock)
         {
-            // appends commit in order, but a batch that failed is retried entry by entry: advance only over a gap-free run
-            if (sequence > _logged.Value)
+            if (sequence == _reached + 1 && _completedAhead.Count == 0)
             {
-                _completedAhead.Add(sequence);
+                // the usual case: appends commit in order
+                mark = _reached = sequence;
             }
+            else
+            {
+                // a batch that failed is retried entry by entry: advance only over a gap-free run
+                if (sequence > _reached)
+                {
+                    _completedAhead.Add(sequence);
+                }
 
-            _logged.Advance(ContiguousAfter(_logged.Value));
+                mark = _reached = ContiguousAfter(_reached);
+            }
         }
+
+        _logged.Advance(mark);
     }
 
     /// <summary>The end of the gap-free run of completed appends after <paramref name="mark"/> (removing them from the set).</summary>

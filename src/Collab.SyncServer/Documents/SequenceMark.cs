@@ -2,10 +2,13 @@ namespace Collab.SyncServer.Documents;
 
 /// <summary>
 /// A change sequence that only moves forward (what is stored, what is logged) and the tasks waiting for it to reach a
-/// given sequence. Waiters complete outside the lock, on the thread pool; <see cref="Cancel"/> cancels the ones left.
+/// given sequence. Waiters complete outside the lock, on the thread pool (or, when <paramref name="inlineWaiters"/>, on
+/// the thread that advances the mark: for waiters whose continuations only hand work on); <see cref="Cancel"/> cancels
+/// the ones left.
 /// </summary>
-internal sealed class SequenceMark
+internal sealed class SequenceMark(bool inlineWaiters = false)
 {
+    private readonly TaskCreationOptions _waiterOptions = inlineWaiters ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
     private readonly Lock _lock = new();
     private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     private long _value;
@@ -28,7 +31,7 @@ internal sealed class SequenceMark
                 return Task.FromCanceled(new CancellationToken(canceled: true));
             }
 
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var done = new TaskCompletionSource(_waiterOptions);
             _waiters.Add((sequence, done));
             return done.Task;
         }
@@ -37,7 +40,8 @@ internal sealed class SequenceMark
     /// <summary>Moves the mark to <paramref name="sequence"/> if that is further, and releases the waiters it reached.</summary>
     public void Advance(long sequence)
     {
-        List<TaskCompletionSource> released = [];
+        // called for every logged change: no allocation unless a waiter is released
+        List<TaskCompletionSource>? released = null;
         lock (_lock)
         {
             if (sequence <= _value)
@@ -46,21 +50,29 @@ internal sealed class SequenceMark
             }
 
             Interlocked.Exchange(ref _value, sequence);
-            _waiters.RemoveAll(w =>
+            var kept = 0;
+            for (var i = 0; i < _waiters.Count; i++)
             {
-                if (w.Sequence > sequence)
+                var waiter = _waiters[i];
+                if (waiter.Sequence <= sequence)
                 {
-                    return false;
+                    (released ??= []).Add(waiter.Done);
                 }
+                else
+                {
+                    _waiters[kept++] = waiter;
+                }
+            }
 
-                released.Add(w.Done);
-                return true;
-            });
+            _waiters.RemoveRange(kept, _waiters.Count - kept);
         }
 
-        foreach (var done in released)
+        if (released is not null)
         {
-            done.TrySetResult();
+            foreach (var done in released)
+            {
+                done.TrySetResult();
+            }
         }
     }
 

@@ -57,6 +57,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1124, Level = LogLevel.Error, Message = "Broadcasting changes of {DocumentName} failed")]
     public static partial void BroadcastFailed(this ILogger logger, string documentName, Exception exception);
 
+    [LoggerMessage(EventId = 1146, Level = LogLevel.Debug, Message = "Sending the acknowledgements of {DocumentName} failed")]
+    public static partial void AcknowledgementFailed(this ILogger logger, string documentName, Exception exception);
+
     [LoggerMessage(EventId = 1145, Level = LogLevel.Warning, Message = "Appending change {Sequence} of {DocumentName} to the update log failed; its acknowledgement waits for the next store")]
     public static partial void UpdateLogAppendFailed(this ILogger logger, string documentName, long sequence, Exception? exception);
 

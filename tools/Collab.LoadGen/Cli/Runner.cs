@@ -96,7 +96,9 @@ internal static class Runner
 
         await using (started)
         {
-            return await scenario(started.Target);
+            var result = await scenario(started.Target);
+            await started.StopAndMeasureAsync(result, log);
+            return result;
         }
     }
 

@@ -88,6 +88,7 @@ internal static class RunScenario
             .Add("clients synced", metrics.Connected, "0")
             .Add("connect + sync time (s)", connectTime.TotalSeconds, "0.0")
             .Add("inserts sent /s", metrics.MeasuredSent / window, "0")
+            .Add("inserts sent (total, warm-up included)", metrics.Sent, "0")
             .Add("updates delivered /s", delivered / window, "0")
             .Add("fan-out latency p50 (ms)", latencies.Milliseconds(50), "0.00")
             .Add("fan-out latency p95 (ms)", latencies.Milliseconds(95), "0.00")

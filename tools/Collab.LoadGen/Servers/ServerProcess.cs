@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Collab.LoadGen.Measurement;
+using Collab.LoadGen.Reports;
 using Collab.LoadGen.Scenarios;
 
 namespace Collab.LoadGen.Servers;
@@ -63,7 +64,40 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Stops the server (SIGTERM: a graceful stop that writes the final stores) and, for Collab, adds the figures of the
+    /// database it left (<see cref="StorageFigures"/>) to <paramref name="result"/>.
+    /// </summary>
+    public async Task StopAndMeasureAsync(ScenarioResult result, TextWriter log)
+    {
+        var database = Path.Combine(_folder, "collab.db");
+        var running = Target.Name == "Collab" ? StorageFigures.FileBytes(database) : 0;
+        await StopAsync();
+        if (Target.Name == "Collab")
+        {
+            StorageFigures.AddTo(result, database, running, log);
+        }
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        lock (_output)
+        {
+            _output.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StopAsync()
     {
         if (!_process.HasExited)
         {
@@ -78,20 +112,6 @@ internal sealed class ServerProcess : IAsyncDisposable
                 _process.Kill();
                 await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
             }
-        }
-
-        _process.Dispose();
-        lock (_output)
-        {
-            _output.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 

@@ -78,7 +78,7 @@ public sealed class RestartScenarioTests
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, log_sequence, (SELECT max(sequence) FROM document_updates u WHERE u.name = d.name) FROM documents d";
+        command.CommandText = "SELECT name, log_sequence, (SELECT max(sequence) FROM document_log u WHERE u.name = d.name) FROM documents d";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<string>();
         while (await reader.ReadAsync(cancellationToken))

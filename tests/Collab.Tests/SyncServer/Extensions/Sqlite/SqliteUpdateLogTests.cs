@@ -53,11 +53,11 @@ public sealed class SqliteUpdateLogTests : IDisposable
     }
 
     [Fact]
-    public async Task TheLoggedUpdatesAStoreCoversAreNoLongerLoadedAndAreSweptSoonAfter()
+    public async Task TheLoggedUpdatesAStoreCoversAreNoLongerLoadedAndTheLogEmptiesOnceStoresCoverIt()
     {
         var ct = TestContext.Current.CancellationToken;
         using var store = new SqliteDocumentStore(_folder.File("collab.db"));
-        var (updates, states) = Typed("a", "b", "c");
+        var (updates, states) = Typed("a", "b", "c", "d");
         for (var i = 0; i < 3; i++)
         {
             await Log(store).AppendAsync("doc", i + 1, updates[i], ct);
@@ -68,10 +68,77 @@ public sealed class SqliteUpdateLogTests : IDisposable
         var loaded = await Log(store).LoadLoggedAsync("doc", ct);
         Assert.Equal(updates[2], Assert.Single(loaded!.Updates));
         Assert.Equal("abc", TextStates.Read((await store.LoadAsync("doc", ct))!));
-        var deadline = DateTime.UtcNow + SqliteWriter.SweepInterval * 10;
-        while (await store.CountLoggedAsync("doc", ct) > 1)
+
+        // an entry in each table (they take turns about once per sweep interval), then a store that covers both
+        await Task.Delay(SqliteWriter.SweepInterval * 2.5, ct);
+        await Log(store).AppendAsync("doc", 4, updates[3], ct);
+        Assert.Equal("abcd", TextStates.Read((await store.LoadAsync("doc", ct))!));
+        await store.StoreAsync("doc", states[3], coveredSequence: 4, ct);
+
+        await WaitUntilAsync(async () => await CountAllLoggedAsync(store, ct) == 0, "the covered entries were never deleted", ct);
+        Assert.Equal("abcd", TextStates.Read((await store.LoadAsync("doc", ct))!));
+        Assert.Equal(4, (await Log(store).LoadLoggedAsync("doc", ct))!.Sequence);
+    }
+
+    [Fact]
+    public async Task EntriesNoStoreEverCoversAreKeptWhenTheirTableIsEmptiedAndTheOthersGo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SqliteDocumentStore(_folder.File("collab.db"));
+        store.Writer.Log.StaleAfter = SqliteWriter.SweepInterval;
+        var (updates, states) = Typed("p", "q");
+        var (stuck, _) = Typed("never stored");
+        await Log(store).AppendAsync("doc", 1, updates[0], ct);
+        await Log(store).AppendAsync("doc", 2, updates[1], ct);
+        await Log(store).AppendAsync("stuck", 1, stuck[0], ct);
+        await store.StoreAsync("doc", states[1], coveredSequence: 2, ct);
+
+        // the table that holds them turns old, waits for "stuck" longer than StaleAfter, and is emptied anyway:
+        // the covered entries go, the uncovered one moves to the other table
+        await WaitUntilAsync(async () => await CountAllLoggedAsync(store, ct) == 1, "the old table was never emptied", ct);
+
+        Assert.Equal(1, await store.CountLoggedAsync("stuck", ct));
+        Assert.Equal("never stored", TextStates.Read((await store.LoadAsync("stuck", ct))!));
+        Assert.Equal("pq", TextStates.Read((await store.LoadAsync("doc", ct))!));
+    }
+
+    [Fact]
+    public async Task AReopenedStoreKnowsWhichEntriesAnEarlierProcessLeftAndEmptiesTheLogOnceTheyAreCovered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        var (updates, states) = Typed("1", "2", "3");
+        using (var store = new SqliteDocumentStore(path))
         {
-            Assert.True(DateTime.UtcNow < deadline, "the covered entries were never swept");
+            await Log(store).AppendAsync("doc", 1, updates[0], ct);
+            await Task.Delay(SqliteWriter.SweepInterval * 2.5, ct);
+            await Log(store).AppendAsync("doc", 2, updates[1], ct);
+        }
+
+        using var reopened = new SqliteDocumentStore(path);
+        Assert.Equal("12", TextStates.Read((await reopened.LoadAsync("doc", ct))!));
+        await Log(reopened).AppendAsync("doc", 3, updates[2], ct);
+        await reopened.StoreAsync("doc", states[2], coveredSequence: 3, ct);
+
+        await WaitUntilAsync(async () => await CountAllLoggedAsync(reopened, ct) == 0, "the entries left by the earlier process were never deleted", ct);
+        Assert.Equal("123", TextStates.Read((await reopened.LoadAsync("doc", ct))!));
+    }
+
+    private static async Task<long> CountAllLoggedAsync(SqliteDocumentStore store, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.FilePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM document_updates) + (SELECT count(*) FROM document_updates_1)";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + (SqliteWriter.SweepInterval * 15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
             await Task.Delay(50, ct);
         }
     }
