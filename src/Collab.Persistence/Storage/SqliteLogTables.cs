@@ -137,6 +137,7 @@ internal sealed class SqliteLogTables
 
             Execute(connection, transaction, $"DELETE FROM {Names[old]}");
             transaction.Commit();
+            SqliteTelemetry.LogTurns.Add(1, new KeyValuePair<string, object?>("moved", _uncovered[old].Count > 0));
             foreach (var (name, sequence) in _uncovered[old])
             {
                 var current = _uncovered[_current];
@@ -156,6 +157,27 @@ internal sealed class SqliteLogTables
         _current = old;
         _oldSince = Environment.TickCount64;
         return true;
+    }
+
+    /// <summary>Empties every table the stores covered entirely (at a clean shutdown, after the final stores).</summary>
+    public void EmptyCovered(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var emptied = new List<int>();
+        for (var table = 0; table < Names.Length; table++)
+        {
+            if (_hasRows[table] && _uncovered[table].Count == 0)
+            {
+                Execute(connection, transaction, $"DELETE FROM {Names[table]}");
+                emptied.Add(table);
+            }
+        }
+
+        transaction.Commit();
+        foreach (var table in emptied)
+        {
+            _hasRows[table] = false;
+        }
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)

@@ -145,6 +145,20 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
 
                 SweepIfDue();
             }
+
+            // stopping, with everything queued committed (the final stores among it): empty the log tables they cover,
+            // so that a clean shutdown leaves no log behind
+            if (_sweepWanted && _log.Loaded)
+            {
+                try
+                {
+                    _log.EmptyCovered(Connection());
+                }
+                catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+                {
+                    // the entries stay and are replay-safe: the next start empties them
+                }
+            }
         }
         finally
         {
@@ -307,7 +321,10 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         bool[] results;
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             results = Execute(batch);
+            SqliteTelemetry.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            SqliteTelemetry.CommitEntries.Record(batch.Count);
         }
         catch (Exception e)
         {
@@ -354,6 +371,7 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
         switch (write.Kind)
         {
             case SqliteWriteKind.Append:
+                SqliteTelemetry.Appends.Add(1);
                 _log.Appended(write.Name, write.Sequence);
                 _sweepWanted = true;
                 break;

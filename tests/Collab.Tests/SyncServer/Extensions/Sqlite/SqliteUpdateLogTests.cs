@@ -124,9 +124,39 @@ public sealed class SqliteUpdateLogTests : IDisposable
         Assert.Equal("123", TextStates.Read((await reopened.LoadAsync("doc", ct))!));
     }
 
-    private static async Task<long> CountAllLoggedAsync(SqliteDocumentStore store, CancellationToken ct)
+    [Fact]
+    public async Task AStoreDisposedAfterTheFinalStoresLeavesNoLogBehindAndKeepsWhatNoStoreCovers()
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.FilePath};Mode=ReadOnly;Pooling=False");
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        var (updates, states) = Typed("x", "y");
+        var (other, _) = Typed("z");
+        using (var store = new SqliteDocumentStore(path))
+        {
+            await Log(store).AppendAsync("doc", 1, updates[0], ct);
+            await Log(store).AppendAsync("doc", 2, updates[1], ct);
+            await store.StoreAsync("doc", states[1], coveredSequence: 2, ct);
+            Assert.Equal(2, await CountAllLoggedAsync(path, ct));
+        }
+
+        Assert.Equal(0, await CountAllLoggedAsync(path, ct));
+
+        using (var store = new SqliteDocumentStore(path))
+        {
+            await Log(store).AppendAsync("other", 1, other[0], ct);
+        }
+
+        Assert.Equal(1, await CountAllLoggedAsync(path, ct));
+        using var reopened = new SqliteDocumentStore(path);
+        Assert.Equal("z", TextStates.Read((await reopened.LoadAsync("other", ct))!));
+        Assert.Equal("xy", TextStates.Read((await reopened.LoadAsync("doc", ct))!));
+    }
+
+    private static Task<long> CountAllLoggedAsync(SqliteDocumentStore store, CancellationToken ct) => CountAllLoggedAsync(store.FilePath, ct);
+
+    private static async Task<long> CountAllLoggedAsync(string path, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT count(*) FROM document_updates) + (SELECT count(*) FROM document_updates_1)";
