@@ -79,6 +79,21 @@ public sealed class SyncServerOptions
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueBytes { get; set; } = 5 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest inbound message of a socket that has not authenticated yet (a provider's first messages are its
+    /// authentication, a state vector and awareness: small); after the first successful authentication
+    /// <see cref="MaxMessageBytes"/> applies. Larger ones close the socket with 1009.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxUnauthenticatedMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Bytes all sockets together may hold in messages still arriving; a socket whose message would need more is closed
+    /// with 1013 (try again later). 0 = a quarter of the memory available to the process.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxBufferedMessageBytes { get; set; }
+
     /// <summary>Messages buffered per socket before authentication completes.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;

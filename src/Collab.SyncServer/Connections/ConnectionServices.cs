@@ -18,6 +18,9 @@ internal sealed class ConnectionServices(
 {
     public SyncServerOptions Options { get; } = options.Value;
 
+    /// <summary>What all sockets together may hold in messages still arriving.</summary>
+    public WebSockets.MessageBufferBudget MessageBuffers { get; } = WebSockets.MessageBufferBudget.From(options.Value);
+
     public HookChain Hooks { get; } = hooks;
 
     /// <summary>Ends broadcast windows and deferred echoes (protocol.md §7.9).</summary>

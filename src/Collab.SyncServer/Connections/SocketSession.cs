@@ -30,6 +30,8 @@ internal abstract class SocketSession
             socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow, Options.EchoDelay > TimeSpan.Zero ? services.Flusher : null);
         _openedAt = services.Time.GetTimestamp();
         _lastReceived = _openedAt;
+        // until the socket authenticates, only small messages (MarkAuthenticated lifts the limit)
+        socket.MaxMessageBytes = Math.Min(Options.MaxUnauthenticatedMessageBytes, Options.MaxMessageBytes);
     }
 
     public string SocketId { get; } = Guid.NewGuid().ToString();
@@ -47,8 +49,12 @@ internal abstract class SocketSession
 
     protected bool IsTerminated => Volatile.Read(ref _terminated) != 0;
 
-    /// <summary>Switches the timeout from the absolute pre-auth deadline to the idle rule (sticky).</summary>
-    protected void MarkAuthenticated() => _hasAuthenticated = true;
+    /// <summary>Switches the timeout from the absolute pre-auth deadline to the idle rule and lifts the pre-auth message limit (sticky).</summary>
+    protected void MarkAuthenticated()
+    {
+        _hasAuthenticated = true;
+        _socket.MaxMessageBytes = Options.MaxMessageBytes;
+    }
 
     public bool Send(byte[] message) => !IsTerminated && Sender.TrySend(message);
 
@@ -153,6 +159,9 @@ internal abstract class SocketSession
                     case FrameKind.TooBig:
                         Terminate(CloseCodes.MessageTooBig, "Message Too Big", null);
                         continue;
+                    case FrameKind.Overloaded:
+                        Terminate(CloseCodes.TryAgainLater, "Server Busy", null);
+                        continue;
                 }
 
                 if (IsTerminated)
@@ -198,6 +207,7 @@ internal abstract class SocketSession
         }
         finally
         {
+            _socket.ReleaseBuffers();
             BroadcastTurn.FlushDeferred();
             await OnSocketClosedAsync().ConfigureAwait(false);
             // answer the peer's close (or say goodbye); the transport closes when the session returns

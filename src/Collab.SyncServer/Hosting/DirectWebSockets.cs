@@ -138,7 +138,7 @@ internal sealed class DirectWebSockets(ConnectionServices services)
             return null;
         }
 
-        var socket = new FrameSocket(connection.Transport.Input, output, connection.Abort, services.Options.MaxMessageBytes);
+        var socket = new FrameSocket(connection.Transport.Input, output, connection.Abort, services.Options.MaxMessageBytes, services.MessageBuffers);
         return SyncServerEndpoints.CreateSession(socket, http, services, kind, document);
     }
 

@@ -101,7 +101,7 @@ internal static class SyncServerEndpoints
 
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        return new FrameSocket(input, output, http.Abort, services.Options.MaxMessageBytes);
+        return new FrameSocket(input, output, http.Abort, services.Options.MaxMessageBytes, services.MessageBuffers);
     }
 
     private static async Task AnswerRequestAsync(HttpContext http, ConnectionServices services)

@@ -35,6 +35,9 @@ public static class SyncServerTelemetry
     /// <summary>Outbound bytes.</summary>
     public static readonly Counter<long> BytesOut = Meter.CreateCounter<long>("collab.syncserver.bytes.out", "By", "Bytes sent");
 
+    /// <summary>Bytes held in inbound messages that are still arriving, all sockets together.</summary>
+    public static readonly UpDownCounter<long> BufferedMessageBytes = Meter.CreateUpDownCounter<long>("collab.syncserver.messages.buffered", "By", "Bytes held in partially received messages");
+
     /// <summary>Time from the first buffered change to the end of its fan-out.</summary>
     public static readonly Histogram<double> FanOutLatency = Meter.CreateHistogram<double>("collab.syncserver.fanout.duration", "ms", "Broadcast latency");
 

@@ -17,6 +17,9 @@ internal enum FrameKind
     /// <summary>A message above the size limit; it is skipped.</summary>
     TooBig,
 
+    /// <summary>The server-wide budget of partially received messages is spent; the socket must close (1013).</summary>
+    Overloaded,
+
     /// <summary>A ping; <see cref="InboundFrame.Payload"/> is what the pong must carry.</summary>
     Ping,
 
@@ -36,8 +39,17 @@ internal readonly record struct InboundFrame(FrameKind Kind, byte[] Payload, int
 /// subprotocols. Reading is for one loop; writing (<see cref="Write"/>, <see cref="FlushAsync"/>) for one writer at
 /// a time — the socket's <see cref="SocketSender"/>.
 /// </summary>
-internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action abort, int maxMessageBytes)
+/// <remarks>
+/// A message's buffer grows with the bytes that arrive (doubling, capped at what the frame announced), never from the
+/// announced length alone: a header that announces 64 MiB costs nothing until the bytes come. Every byte a buffer holds
+/// is taken from the server's <see cref="MessageBufferBudget"/> and given back when the message is handed on, skipped,
+/// or the socket ends (<see cref="ReleaseBuffers"/>).
+/// </remarks>
+internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action abort, int maxMessageBytes, MessageBufferBudget? budget = null)
 {
+    /// <summary>The first buffer of a message that arrives in pieces (a message that is all there gets its exact size).</summary>
+    private const int InitialMessageBuffer = 4096;
+
     public const byte OpContinuation = 0x0;
     public const byte OpText = 0x1;
     public const byte OpBinary = 0x2;
@@ -63,11 +75,31 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
     // the message being assembled (several frames when fragmented)
     private bool _inMessage;
     private bool _skipMessage;
+    private bool _overloaded;
     private byte[]? _message;
     private int _messageLength;
 
     private volatile bool _closeReceived;
     private int _aborted;
+    private int _maxMessageBytes = maxMessageBytes;
+
+    /// <summary>
+    /// The largest message accepted from now on (a socket starts with the pre-authentication limit and gets the full
+    /// one once it authenticates); a message already being received is held to the limit it started under.
+    /// </summary>
+    public int MaxMessageBytes
+    {
+        get => Volatile.Read(ref _maxMessageBytes);
+        set => Volatile.Write(ref _maxMessageBytes, value);
+    }
+
+    /// <summary>Gives a partial message's buffer back to the budget (the socket ended); idempotent.</summary>
+    public void ReleaseBuffers()
+    {
+        var held = Interlocked.Exchange(ref _message, null);
+        _messageLength = 0;
+        budget?.Release(held?.Length ?? 0);
+    }
 
     /// <summary>True once the peer's close frame (or the end of its stream) was read.</summary>
     public bool CloseReceived => _closeReceived;
@@ -198,7 +230,15 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
         {
             if (_inFrame)
             {
-                if (!ReadPayload(ref buffer))
+                var complete = ReadPayload(ref buffer);
+                if (_overloaded)
+                {
+                    _overloaded = false;
+                    frame = new InboundFrame(FrameKind.Overloaded, []);
+                    return true;
+                }
+
+                if (!complete)
                 {
                     frame = default;
                     return false;
@@ -213,6 +253,8 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
                     var messageLength = _messageLength;
                     _message = null;
                     _messageLength = 0;
+                    // handed on (or dropped): no longer a partial message
+                    budget?.Release(message?.Length ?? 0);
                     if (!skipped)
                     {
                         frame = new InboundFrame(FrameKind.Binary, message is null ? [] : message.Length == messageLength ? message : message.AsSpan(0, messageLength).ToArray());
@@ -320,20 +362,22 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
                 }
             }
 
-            if (!_skipMessage && _messageLength + length > maxMessageBytes)
+            if (!_skipMessage && _messageLength + length > MaxMessageBytes)
             {
-                _skipMessage = true;
-                _message = null;
-                _messageLength = 0;
+                SkipMessage();
                 frame = new InboundFrame(FrameKind.TooBig, []);
                 return true;
             }
-
-            if (!_skipMessage)
-            {
-                Reserve((int)length);
-            }
         }
+    }
+
+    /// <summary>Drops the message being assembled (its remaining frames are read and discarded).</summary>
+    private void SkipMessage()
+    {
+        _skipMessage = true;
+        budget?.Release(_message?.Length ?? 0);
+        _message = null;
+        _messageLength = 0;
     }
 
     /// <summary>Copies (unmasked) what is available of the current frame's payload; true when the frame is complete.</summary>
@@ -342,6 +386,13 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
         var take = (int)Math.Min(_payloadRemaining, buffer.Length);
         if (take > 0)
         {
+            if (!_skipMessage && !Reserve(take))
+            {
+                // the server-wide budget is spent: this socket closes (1013); its message is dropped
+                SkipMessage();
+                _overloaded = true;
+            }
+
             if (!_skipMessage)
             {
                 var target = _message.AsSpan(_messageLength, take);
@@ -364,19 +415,32 @@ internal sealed class FrameSocket(PipeReader input, PipeWriter output, Action ab
         return true;
     }
 
-    private void Reserve(int more)
+    /// <summary>
+    /// Makes room for <paramref name="more"/> arriving bytes: the buffer doubles (copying stays linear in the message),
+    /// starting at <see cref="InitialMessageBuffer"/>, but never past what the current frame still announces. False when
+    /// the budget refuses the growth.
+    /// </summary>
+    private bool Reserve(int more)
     {
         var needed = _messageLength + more;
-        if (_message is null)
+        var current = _message?.Length ?? 0;
+        if (current >= needed)
         {
-            _message = new byte[needed];
+            return true;
         }
-        else if (_message.Length < needed)
+
+        // what this frame announced is an upper bound, not an allocation: _payloadRemaining still includes 'more'
+        var announced = _messageLength + _payloadRemaining;
+        var size = (int)Math.Max(needed, Math.Min(announced, Math.Max(InitialMessageBuffer, (long)current * 2)));
+        if (budget is not null && !budget.TryTake(size - current))
         {
-            var grown = new byte[Math.Max(needed, (int)Math.Min(maxMessageBytes, (long)_message.Length * 2))];
-            _message.AsSpan(0, _messageLength).CopyTo(grown);
-            _message = grown;
+            return false;
         }
+
+        var grown = new byte[size];
+        _message?.AsSpan(0, _messageLength).CopyTo(grown);
+        _message = grown;
+        return true;
     }
 
     private static InboundFrame CloseFrame(byte[] payload)
