@@ -94,6 +94,16 @@ public sealed class SyncServerOptions
     [Range(0, long.MaxValue)]
     public long MaxBufferedMessageBytes { get; set; }
 
+    /// <summary>
+    /// Most bytes of pending updates (updates whose changes wait for others that have not arrived) a document holds; a
+    /// client update that would add more is closed with 1008 ("Too Many Pending Updates"). Honest clients send
+    /// updates in order and create none; they arise from out-of-order delivery or from a hostile client. Pending
+    /// updates are part of every SyncStep2 the document answers (as in yjs), so this also bounds what each joiner is
+    /// sent and what answering costs.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxPendingBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Messages buffered per socket before authentication completes.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;

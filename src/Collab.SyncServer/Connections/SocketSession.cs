@@ -14,6 +14,13 @@ internal abstract class SocketSession
     /// <summary>Frames handled in one go before the deferred broadcasts are flushed even though more data is waiting.</summary>
     private const int FramesPerTurn = 32;
 
+    /// <summary>
+    /// How long one socket's buffered frames may occupy the thread they are read on before the loop yields it: the
+    /// socket engine thread serves many sockets, and one that sends a flood of expensive frames must not hold back
+    /// everyone else's frames and timers. After the slice the loop continues on the thread pool.
+    /// </summary>
+    internal static readonly TimeSpan TurnSlice = TimeSpan.FromMilliseconds(5);
+
     private readonly FrameSocket _socket;
     private readonly long _openedAt;
     private long _lastReceived;
@@ -106,6 +113,8 @@ internal abstract class SocketSession
         Services.Sessions.Add(this);
         SyncServerTelemetry.Sockets.Add(1);
         var handled = 0;
+        var sliceTicks = (long)(TurnSlice.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var turnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await OnOpenAsync().ConfigureAwait(false);
@@ -118,6 +127,7 @@ internal abstract class SocketSession
                     // is awaited here (not in a FrameSocket method), so an idle socket keeps this state machine only
                     handled = 0;
                     BroadcastTurn.FlushDeferred();
+                    turnStarted = 0; // the next turn starts with the next data
                     while (true)
                     {
                         System.IO.Pipelines.ReadResult read;
@@ -141,6 +151,19 @@ internal abstract class SocketSession
                 {
                     handled = 0;
                     BroadcastTurn.FlushDeferred();
+                    if (System.Diagnostics.Stopwatch.GetTimestamp() - turnStarted > sliceTicks)
+                    {
+                        // this socket had the thread for a whole slice: let the others' completions run first (to the
+                        // back of the pool's global queue; Task.Yield on a pool thread would go to its local queue and
+                        // come straight back)
+                        await Task.Factory.StartNew(static () => { }, CancellationToken.None, TaskCreationOptions.PreferFairness, TaskScheduler.Default).ConfigureAwait(false);
+                        turnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
+                }
+
+                if (turnStarted == 0)
+                {
+                    turnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 }
 
                 switch (inbound.Kind)

@@ -20,7 +20,7 @@ public sealed partial class ServerDocument : ICollabDocument
     internal ServerDocument(string name, DocOptions options, SyncServerOptions serverOptions, TimeProvider time, HookChain hooks, IServiceProvider services, DocumentStore.Factory storeFactory, ILogger logger)
     {
         Name = name;
-        Doc = new Doc(options);
+        Doc = new Doc(options) { MaxPendingBytes = serverOptions.MaxPendingBytes };
         Awareness = new Awareness(Doc, time);
         Awareness.SetLocalState(null);
         _hooks = hooks;
@@ -117,7 +117,15 @@ public sealed partial class ServerDocument : ICollabDocument
         ArgumentNullException.ThrowIfNull(origin);
         lock (Gate)
         {
+            var rejections = Doc.PendingRejections;
             Doc.ApplyUpdate(update, origin);
+            if (Doc.PendingRejections != rejections && origin is ConnectionOrigin)
+            {
+                // what could be integrated was; the rest waited for changes that never came and the document holds
+                // no more of those: the client is closed, and syncs afresh when it reconnects
+                throw new Protocol.ProtocolException(CloseCodes.PolicyViolation, "Too Many Pending Updates");
+            }
+
             return ChangeSequence;
         }
     }

@@ -15,6 +15,12 @@ public static class CloseCodes
     /// <summary>A message could not be decoded (malformed sync, awareness or update payload).</summary>
     public const int InvalidPayload = 1007;
 
+    /// <summary>
+    /// "Too Many Pending Updates": the client's updates wait for changes that never came, beyond the document's limit
+    /// (<see cref="SyncServerOptions.MaxPendingBytes"/>).
+    /// </summary>
+    public const int PolicyViolation = 1008;
+
     /// <summary>A message exceeded the configured maximum size ("Message Too Big").</summary>
     public const int MessageTooBig = 1009;
 

@@ -27,6 +27,9 @@ internal abstract class AbstractContent
 
     public virtual bool MergeWith(AbstractContent right) => false;
 
+    /// <summary>Whether <see cref="MergeWith"/> merges content of the same type (it always does, or never).</summary>
+    public virtual bool Mergeable => false;
+
     public virtual void Integrate(Transaction transaction, Item item)
     {
     }

@@ -25,6 +25,8 @@ internal sealed class ContentAny(List<object?> values) : AbstractContent
         return right;
     }
 
+    public override bool Mergeable => true;
+
     public override bool MergeWith(AbstractContent right)
     {
         Values.AddRange(((ContentAny)right).Values);
@@ -64,6 +66,8 @@ internal sealed class ContentJson(List<object?> values) : AbstractContent
         Values.RemoveRange(offset, Values.Count - offset);
         return right;
     }
+
+    public override bool Mergeable => true;
 
     public override bool MergeWith(AbstractContent right)
     {

@@ -21,6 +21,8 @@ internal sealed class ContentDeleted(int length) : AbstractContent
         return right;
     }
 
+    public override bool Mergeable => true;
+
     public override bool MergeWith(AbstractContent right)
     {
         _length += right.Length;

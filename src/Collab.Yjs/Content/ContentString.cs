@@ -67,6 +67,8 @@ internal sealed class ContentString : AbstractContent
         }
     }
 
+    public override bool Mergeable => true;
+
     public override bool MergeWith(AbstractContent right)
     {
         var r = ((ContentString)right).Span;

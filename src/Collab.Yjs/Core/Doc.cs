@@ -62,6 +62,32 @@ public sealed partial class Doc
     /// <summary>Whether deleted content is garbage-collected.</summary>
     public bool Gc { get; }
 
+    /// <summary>
+    /// Most bytes of pending structs and pending deletions (updates that wait for others, see
+    /// <see cref="PendingStructsMissing"/>) this document keeps; what an update would add beyond it is dropped and
+    /// counted in <see cref="PendingRejections"/>. Unlimited by default, like yjs; a server sets it so that one client
+    /// cannot make a document hold (and re-examine) an unbounded amount of updates that never resolve.
+    /// </summary>
+    public long MaxPendingBytes { get; set; } = long.MaxValue;
+
+    /// <summary>Bytes held now in pending structs and pending deletions.</summary>
+    public long PendingBytes => (Store.Pending?.Bytes ?? 0) + (Store.PendingDs?.Length ?? 0);
+
+    /// <summary>How many times pending structs or deletions were dropped because of <see cref="MaxPendingBytes"/>.</summary>
+    public long PendingRejections { get; private set; }
+
+    /// <summary>Whether <paramref name="bytes"/> more may be held pending; counts a rejection when not.</summary>
+    internal bool TryHoldPending(long bytes)
+    {
+        if (MaxPendingBytes == long.MaxValue || PendingBytes + bytes <= MaxPendingBytes)
+        {
+            return true;
+        }
+
+        PendingRejections++;
+        return false;
+    }
+
     /// <summary>The document's guid (relevant for sub-documents).</summary>
     public string Guid { get; }
 

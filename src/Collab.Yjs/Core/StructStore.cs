@@ -177,9 +177,41 @@ internal sealed class StructStore
     }
 }
 
-/// <summary>Pending structs of a struct store.</summary>
+/// <summary>
+/// Pending structs of a struct store: the clocks they wait for, and their updates. Updates that add pending structs are
+/// kept as they came and merged into one only when it is read (a retry, an encoding): adding one costs its own size, not
+/// the size of everything pending (yjs merges on every add, which makes a stream of unresolvable updates quadratic).
+/// </summary>
 internal sealed class PendingStructs(Dictionary<long, long> missing, byte[] update)
 {
+    private byte[] _update = update;
+    private List<byte[]>? _more;
+
     public Dictionary<long, long> Missing = missing;
-    public byte[] Update = update;
+
+    /// <summary>Bytes of the pending updates (before merging).</summary>
+    public long Bytes { get; private set; } = update.Length;
+
+    /// <summary>All pending structs as one v2 update.</summary>
+    public byte[] Update
+    {
+        get
+        {
+            if (_more is { } more)
+            {
+                _update = YUpdates.MergeUpdatesV2([_update, .. more]);
+                _more = null;
+                Bytes = _update.Length;
+            }
+
+            return _update;
+        }
+    }
+
+    /// <summary>Adds the pending structs of another update (v2).</summary>
+    public void Add(byte[] update)
+    {
+        (_more ??= []).Add(update);
+        Bytes += update.Length;
+    }
 }

@@ -247,6 +247,12 @@ internal static class TransactionCleanup
         }
     }
 
+    /// <remarks>
+    /// yjs merges from the right (each struct absorbs the run to its right, which grows with every step); here the run
+    /// that would merge is found first and its leftmost struct absorbs the others in order, so merging a run of n
+    /// structs (n updates resolved in one transaction) copies their content once instead of O(n²) times. Same result:
+    /// the pairwise conditions are the ones a merged struct would be checked against.
+    /// </remarks>
     internal static int TryToMergeWithLefts(StructList structs, int pos)
     {
         var i = pos;
@@ -254,18 +260,26 @@ internal static class TransactionCleanup
         {
             var right = structs[i];
             var left = structs[i - 1];
-            if (left.Deleted == right.Deleted && left.GetType() == right.GetType() && left.MergeWith(right))
+            if (!(left.Deleted == right.Deleted && left.GetType() == right.GetType() && left.CanMergeWith(right)))
             {
-                if (right is Item ri && ri.ParentSub is not null
-                    && ri.Parent!.Map.TryGetValue(ri.ParentSub, out var current) && current == ri)
-                {
-                    ri.Parent.Map[ri.ParentSub] = (Item)left;
-                }
+                break;
+            }
+        }
 
-                continue;
+        var target = structs[i];
+        for (var j = i + 1; j <= pos; j++)
+        {
+            var right = structs[j];
+            if (!target.MergeWith(right))
+            {
+                throw new InvalidOperationException("A struct that could merge did not.");
             }
 
-            break;
+            if (right is Item ri && ri.ParentSub is not null
+                && ri.Parent!.Map.TryGetValue(ri.ParentSub, out var current) && current == ri)
+            {
+                ri.Parent.Map[ri.ParentSub] = (Item)target;
+            }
         }
 
         var merged = pos - i;

@@ -17,6 +17,9 @@ internal abstract class AbstractStruct(long client, long clock, int length)
 
     public abstract bool MergeWith(AbstractStruct right);
 
+    /// <summary>Whether <see cref="MergeWith"/> would merge <paramref name="right"/> (no side effect).</summary>
+    public abstract bool CanMergeWith(AbstractStruct right);
+
     public abstract void Integrate(Transaction transaction, int offset);
 }
 
@@ -26,6 +29,8 @@ internal sealed class GcStruct(long client, long clock, int length) : AbstractSt
     public const byte StructRef = 0;
 
     public override bool Deleted => true;
+
+    public override bool CanMergeWith(AbstractStruct right) => right is GcStruct;
 
     public override bool MergeWith(AbstractStruct right)
     {
@@ -62,6 +67,8 @@ internal sealed class Skip(long client, long clock, int length) : AbstractStruct
     public const byte StructRef = 10;
 
     public override bool Deleted => true;
+
+    public override bool CanMergeWith(AbstractStruct right) => right is Skip;
 
     public override bool MergeWith(AbstractStruct right)
     {

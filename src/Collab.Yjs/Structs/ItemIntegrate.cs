@@ -184,6 +184,18 @@ internal sealed partial class Item
 
     public override bool MergeWith(AbstractStruct right) => right is Item r && MergeWithItem(r);
 
+    /// <summary>The conditions of <see cref="MergeWithItem"/>, without merging (content merges by type: see <see cref="AbstractContent.Mergeable"/>).</summary>
+    public override bool CanMergeWith(AbstractStruct right) =>
+        right is Item r
+        && ID.Same(r.Origin, LastId)
+        && Right == r
+        && ID.Same(RightOrigin, r.RightOrigin)
+        && Client == r.Client
+        && Clock + Length == r.Clock
+        && Deleted == r.Deleted
+        && Content.GetType() == r.Content.GetType()
+        && Content.Mergeable;
+
     public void Delete(Transaction transaction)
     {
         if (!Deleted && DeleteShallow(transaction) is { } nested)

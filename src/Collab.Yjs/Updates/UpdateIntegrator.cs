@@ -88,7 +88,11 @@ internal static class UpdateIntegrator
                 }
             }
 
-            if (restStructs is not null)
+            if (restStructs is not null && !doc.TryHoldPending(restStructs.Update.Length))
+            {
+                // over the document's pending limit: these structs are not kept (the sender is told by the caller)
+            }
+            else if (restStructs is not null)
             {
                 foreach (var (client, clock) in restStructs.Missing)
                 {
@@ -98,15 +102,20 @@ internal static class UpdateIntegrator
                     }
                 }
 
-                pending.Update = YUpdates.MergeUpdatesV2([pending.Update, restStructs.Update]);
+                pending.Add(restStructs.Update);
             }
         }
-        else
+        else if (restStructs is null || doc.TryHoldPending(restStructs.Update.Length))
         {
             store.Pending = restStructs;
         }
 
         var dsRest = DeleteSetApplier.Apply(transaction, store, parsed.Ds);
+        if (dsRest is not null && !doc.TryHoldPending(dsRest.Length))
+        {
+            dsRest = null;
+        }
+
         if (store.PendingDs is not null)
         {
             var pendingDecoder = new UpdateDecoderV2(new Lib0Decoder(store.PendingDs));
