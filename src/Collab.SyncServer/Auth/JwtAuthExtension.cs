@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using Collab.SyncServer.Extensions;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
@@ -109,8 +110,8 @@ internal sealed partial class JwtAuthExtension(
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Authentication for {DocumentName} denied: {Reason}")]
-    private partial void LogDenied(string documentName, string reason);
+    private partial void LogDenied(LogText documentName, LogText reason);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Debug, Message = "{Subject} authenticated for {DocumentName} with {Access} access")]
-    private partial void LogAuthenticated(string? subject, string documentName, DocumentAccess access);
+    private partial void LogAuthenticated(LogText subject, LogText documentName, DocumentAccess access);
 }

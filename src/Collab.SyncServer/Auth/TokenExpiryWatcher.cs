@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using System.Collections.Concurrent;
 using Collab.SyncServer.Extensions;
 using Collab.SyncServer.Hooks;
@@ -64,7 +65,7 @@ internal sealed partial class TokenExpiryWatcher(IOptions<AuthOptions> options, 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Token of connection {SocketId} to {DocumentName} expired; connection closed")]
-    private partial void LogExpired(string documentName, string socketId);
+    private partial void LogExpired(LogText documentName, string socketId);
 
     private sealed class Timers : IDisposable
     {

@@ -54,7 +54,10 @@ public abstract partial class DocumentConnection
 
     private void CloseAfterError(Exception error)
     {
-        Services.Logger.MessageFailed(DocumentName, SocketId, error);
+        if (Session.TakeLogLine())
+        {
+            Services.Logger.MessageFailed(DocumentName, SocketId, error);
+        }
         switch (error)
         {
             case ProtocolException p:
@@ -238,7 +241,10 @@ public abstract partial class DocumentConnection
         catch (Exception e) when (e is not ProtocolException)
         {
             // B8: a rejected awareness update is dropped; the connection stays
-            Services.Logger.AwarenessRejected(DocumentName, e);
+            if (Session.TakeLogLine())
+            {
+                Services.Logger.AwarenessRejected(DocumentName, e);
+            }
         }
     }
 

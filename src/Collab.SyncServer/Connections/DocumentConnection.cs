@@ -231,7 +231,10 @@ public abstract partial class DocumentConnection : ICollabConnection, IFlushable
         catch (Exception e)
         {
             // ProcessFrameAsync handles its own errors; this is a last resort so the queue never stalls
-            Services.Logger.MessageFailed(DocumentName, SocketId, e);
+            if (Session.TakeLogLine())
+            {
+                Services.Logger.MessageFailed(DocumentName, SocketId, e);
+            }
         }
 
         Run(null);

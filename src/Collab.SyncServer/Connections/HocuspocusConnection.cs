@@ -71,7 +71,10 @@ internal sealed class HocuspocusConnection(SocketSession session, ServerDocument
                 _ = BeginClose(CloseCodes.Normal, "provider_initiated", notify: true, drain: false);
                 break;
             default:
-                Services.Logger.UnknownMessage(message.RawType, DocumentName);
+                if (Session.TakeLogLine())
+                {
+                    Services.Logger.UnknownMessage(message.RawType, DocumentName);
+                }
                 break;
         }
     }

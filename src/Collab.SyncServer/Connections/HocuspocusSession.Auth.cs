@@ -38,7 +38,10 @@ internal sealed partial class HocuspocusSession
                 SkipFurtherHooksException => "Forbidden",
                 _ => "permission-denied",
             };
-            Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            if (TakeLogLine())
+            {
+                Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            }
             // forget the address first: a client that retries right after PermissionDenied starts a new authentication
             lock (_gate)
             {

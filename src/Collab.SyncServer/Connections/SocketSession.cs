@@ -56,6 +56,27 @@ internal abstract class SocketSession
 
     protected bool IsTerminated => Volatile.Read(ref _terminated) != 0;
 
+    /// <summary>Log lines a socket's own messages may cause (denied authentications, rejected or unknown messages).</summary>
+    internal const int LogBudget = 20;
+
+    private int _logLines;
+
+    /// <summary>
+    /// Whether one more log line caused by this socket's messages may be written: the first <see cref="LogBudget"/> are;
+    /// then one line says that the rest are suppressed, and the socket's further ones are not written (a hostile client
+    /// cannot fill the disk or drown other lines; metrics still count everything).
+    /// </summary>
+    internal bool TakeLogLine()
+    {
+        var taken = Interlocked.Increment(ref _logLines);
+        if (taken == LogBudget + 1)
+        {
+            Services.Logger.LogLinesSuppressed(SocketId, LogBudget);
+        }
+
+        return taken <= LogBudget;
+    }
+
     /// <summary>Switches the timeout from the absolute pre-auth deadline to the idle rule and lifts the pre-auth message limit (sticky).</summary>
     protected void MarkAuthenticated()
     {

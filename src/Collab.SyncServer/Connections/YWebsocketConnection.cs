@@ -50,7 +50,10 @@ internal sealed class YWebsocketConnection(SocketSession session, ServerDocument
                 HandleQueryAwareness();
                 break;
             default:
-                Services.Logger.UnknownMessage((ulong)type, DocumentName);
+                if (Session.TakeLogLine())
+                {
+                    Services.Logger.UnknownMessage((ulong)type, DocumentName);
+                }
                 break;
         }
     }

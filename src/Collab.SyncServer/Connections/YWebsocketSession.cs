@@ -42,7 +42,10 @@ internal sealed class YWebsocketSession(FrameSocket socket, HttpContext http, Co
         {
             reserved?.Unreserve();
             var (code, reason) = e is CollabRejectException r ? (r.Code, r.Reason) : (CloseCodes.Forbidden, "permission-denied");
-            Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            if (TakeLogLine())
+            {
+                Services.Logger.AuthenticationDenied(documentName, SocketId, reason, e);
+            }
             Send(YWebsocketMessages.PermissionDenied(reason));
             _connection.TrySetResult(null);
             Terminate(code is >= 1000 and < 5000 ? code : CloseCodes.Forbidden, reason, null, discardQueued: false);

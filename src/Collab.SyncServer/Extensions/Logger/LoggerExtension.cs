@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
 
@@ -138,22 +139,22 @@ internal sealed partial class LoggerExtension(IOptions<LoggerOptions> options, I
     private partial void LogUpgrade(PathString path, ConnectionKind kind);
 
     [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "New connection to {DocumentName} (socket {SocketId}, provider {ProviderVersion})")]
-    private partial void LogConnect(string documentName, string socketId, string? providerVersion);
+    private partial void LogConnect(LogText documentName, string socketId, LogText providerVersion);
 
     [LoggerMessage(EventId = 3505, Level = LogLevel.Information, Message = "Loaded document {DocumentName}")]
-    private partial void LogLoaded(string documentName);
+    private partial void LogLoaded(LogText documentName);
 
     [LoggerMessage(EventId = 3506, Level = LogLevel.Debug, Message = "Document {DocumentName} changed ({Bytes} bytes, origin {Origin})")]
-    private partial void LogChanged(string documentName, int bytes, TransactionOrigin origin);
+    private partial void LogChanged(LogText documentName, int bytes, TransactionOrigin origin);
 
     [LoggerMessage(EventId = 3507, Level = LogLevel.Information, Message = "Stored document {DocumentName} ({Bytes} bytes)")]
-    private partial void LogStored(string documentName, int bytes);
+    private partial void LogStored(LogText documentName, int bytes);
 
     [LoggerMessage(EventId = 3508, Level = LogLevel.Information, Message = "Connection to {DocumentName} closed (socket {SocketId}, {Code} {Reason}, {ClientsCount} remaining)")]
-    private partial void LogDisconnect(string documentName, string socketId, int code, string reason, int clientsCount);
+    private partial void LogDisconnect(LogText documentName, string socketId, int code, LogText reason, int clientsCount);
 
     [LoggerMessage(EventId = 3509, Level = LogLevel.Information, Message = "Unloaded document {DocumentName}")]
-    private partial void LogUnloaded(string documentName);
+    private partial void LogUnloaded(LogText documentName);
 
     [LoggerMessage(EventId = 3510, Level = LogLevel.Information, Message = "Shut down")]
     private partial void LogDestroyed();

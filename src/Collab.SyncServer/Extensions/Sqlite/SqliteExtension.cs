@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using System.Diagnostics;
 using Collab.Persistence.Storage;
 using Collab.SyncServer.Documents;
@@ -85,8 +86,8 @@ internal sealed partial class SqliteExtension(IDocumentStore store, ILogger<Sqli
     private partial void LogOpened(string path);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Loaded document {DocumentName} from SQLite ({Bytes} bytes)")]
-    private partial void LogLoaded(string documentName, int bytes);
+    private partial void LogLoaded(LogText documentName, int bytes);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Stored document {DocumentName} in SQLite ({Bytes} bytes)")]
-    private partial void LogStored(string documentName, int bytes);
+    private partial void LogStored(LogText documentName, int bytes);
 }

@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using System.Collections.Concurrent;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.Options;
@@ -112,7 +113,7 @@ internal sealed partial class ThrottleExtension : ICollabExtension, IDisposable
     private partial void LogBanned(string ip, TimeSpan banTime);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Connection of {Ip} to {DocumentName} rejected by the throttle")]
-    private partial void LogRejected(string ip, string documentName);
+    private partial void LogRejected(string ip, LogText documentName);
 
     private sealed class Record
     {

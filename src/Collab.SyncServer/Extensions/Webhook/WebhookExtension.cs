@@ -1,3 +1,4 @@
+using Collab.SyncServer.Telemetry;
 using System.Text.Json.Nodes;
 using Collab.SyncServer.Api;
 using Collab.SyncServer.Hooks;
@@ -179,5 +180,5 @@ internal sealed partial class WebhookExtension : ICollabExtension, IDisposable
     }
 
     [LoggerMessage(EventId = 3400, Level = LogLevel.Warning, Message = "Webhook {Event} for document {DocumentName} failed")]
-    private partial void LogFailed(string @event, string documentName, Exception exception);
+    private partial void LogFailed(string @event, LogText documentName, Exception exception);
 }

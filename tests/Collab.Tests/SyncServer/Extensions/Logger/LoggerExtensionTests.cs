@@ -31,9 +31,9 @@ public sealed class LoggerExtensionTests
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((LogLevel.Information, 3504), (entry.Level, entry.EventId));
-        Assert.Equal("notes", entry.Values["DocumentName"]);
+        Assert.Equal("notes", entry.Values["DocumentName"]?.ToString());
         Assert.Equal("socket-1", entry.Values["SocketId"]);
-        Assert.Equal("4.5.0", entry.Values["ProviderVersion"]);
+        Assert.Equal("4.5.0", entry.Values["ProviderVersion"]?.ToString());
     }
 
     [Fact]
