@@ -104,10 +104,19 @@ public sealed class MessageMemoryTests
         Assert.Equal(0, budget.Held);
     }
 
-    [Fact]
-    public async Task AnUnauthenticatedSocketMayOnlySendSmallMessagesAndAnAuthenticatedOneTheFullSize()
+    [Theory]
+    [InlineData("true", "true")]
+    [InlineData("false", "true")]
+    [InlineData("false", "false")]
+    public async Task AnUnauthenticatedSocketMayOnlySendSmallMessagesAndAnAuthenticatedOneTheFullSize(string directTransport, string directWebSockets)
     {
-        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?> { ["MaxUnauthenticatedMessageBytes"] = "65536" });
+        // Collab's own transport, Kestrel's with the direct upgrade, and Kestrel's through the ASP.NET Core pipeline
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["MaxUnauthenticatedMessageBytes"] = "65536",
+            ["DirectTransport"] = directTransport,
+            ["DirectWebSockets"] = directWebSockets,
+        });
 
         await using (var anonymous = await RawWebSocket.OpenAsync(host))
         {
