@@ -104,6 +104,25 @@ public sealed class SyncServerOptions
     [Range(1024, long.MaxValue)]
     public long MaxPendingBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Messages per second one socket may send on average (0 = no limit). A socket that sends faster is read no faster:
+    /// its frames wait until the budget refilled (TCP pushes back on the client); nothing is dropped or closed.
+    /// </summary>
+    [Range(0, double.MaxValue)]
+    public double SocketMessagesPerSecond { get; set; } = 500;
+
+    /// <summary>Messages a socket may send at once above <see cref="SocketMessagesPerSecond"/> (a reconnect syncing many documents).</summary>
+    [Range(1, double.MaxValue)]
+    public double SocketMessageBurst { get; set; } = 2000;
+
+    /// <summary>Bytes per second one socket may send on average (0 = no limit); see <see cref="SocketMessagesPerSecond"/>.</summary>
+    [Range(0, double.MaxValue)]
+    public double SocketBytesPerSecond { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Bytes a socket may send at once above <see cref="SocketBytesPerSecond"/> (at least <see cref="MaxMessageBytes"/>).</summary>
+    [Range(0, double.MaxValue)]
+    public double SocketByteBurst { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>Messages buffered per socket before authentication completes.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;

@@ -37,6 +37,7 @@ internal abstract class SocketSession
             socket, Options.MaxSendQueueBytes, Options.MaxSendQueueMessages, OnSendOverflow, Options.EchoDelay > TimeSpan.Zero ? services.Flusher : null);
         _openedAt = services.Time.GetTimestamp();
         _lastReceived = _openedAt;
+        _budget = SocketBudget.From(Options, services.Time);
         // until the socket authenticates, only small messages (MarkAuthenticated lifts the limit)
         socket.MaxMessageBytes = Math.Min(Options.MaxUnauthenticatedMessageBytes, Options.MaxMessageBytes);
     }
@@ -60,6 +61,7 @@ internal abstract class SocketSession
     internal const int LogBudget = 20;
 
     private int _logLines;
+    private readonly SocketBudget? _budget;
 
     /// <summary>
     /// Whether one more log line caused by this socket's messages may be written: the first <see cref="LogBudget"/> are;
@@ -214,6 +216,15 @@ internal abstract class SocketSession
                 }
 
                 var frame = inbound.Payload;
+                if (_budget?.Spend(frame.Length) is { } wait && wait > TimeSpan.Zero)
+                {
+                    // over the socket's rate: read it no faster than its budget (what it changed so far goes out first)
+                    BroadcastTurn.FlushDeferred();
+                    SyncServerTelemetry.Throttled.Add(1);
+                    await Task.Delay(wait, Services.Time).ConfigureAwait(false);
+                    turnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
                 Interlocked.Exchange(ref _lastReceived, Services.Time.GetTimestamp());
                 SyncServerTelemetry.MessagesIn.Add(1);
                 SyncServerTelemetry.BytesIn.Add(frame.Length);

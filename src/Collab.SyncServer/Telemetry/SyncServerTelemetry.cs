@@ -35,6 +35,9 @@ public static class SyncServerTelemetry
     /// <summary>Outbound bytes.</summary>
     public static readonly Counter<long> BytesOut = Meter.CreateCounter<long>("collab.syncserver.bytes.out", "By", "Bytes sent");
 
+    /// <summary>Inbound messages whose handling waited because their socket was over its rate budget.</summary>
+    public static readonly Counter<long> Throttled = Meter.CreateCounter<long>("collab.syncserver.messages.throttled", "{message}", "Messages that waited for their socket's rate budget");
+
     /// <summary>Bytes held in inbound messages that are still arriving, all sockets together.</summary>
     public static readonly UpDownCounter<long> BufferedMessageBytes = Meter.CreateUpDownCounter<long>("collab.syncserver.messages.buffered", "By", "Bytes held in partially received messages");
 
