@@ -123,6 +123,26 @@ public sealed class SyncServerOptions
     [Range(0, double.MaxValue)]
     public double SocketByteBurst { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Messages per second all sockets of one client address may send together (0 = no limit); like
+    /// <see cref="SocketMessagesPerSecond"/>, a socket over it is read more slowly, nothing is dropped. Generous by
+    /// default: many users can share an address (an office behind NAT, a proxy whose forwarded headers are not trusted).
+    /// </summary>
+    [Range(0, double.MaxValue)]
+    public double AddressMessagesPerSecond { get; set; } = 20_000;
+
+    /// <summary>Messages one address's sockets may send at once above <see cref="AddressMessagesPerSecond"/>.</summary>
+    [Range(1, double.MaxValue)]
+    public double AddressMessageBurst { get; set; } = 50_000;
+
+    /// <summary>Bytes per second all sockets of one client address may send together (0 = no limit).</summary>
+    [Range(0, double.MaxValue)]
+    public double AddressBytesPerSecond { get; set; } = 128 * 1024 * 1024;
+
+    /// <summary>Bytes one address's sockets may send at once above <see cref="AddressBytesPerSecond"/> (at least <see cref="MaxMessageBytes"/>).</summary>
+    [Range(0, double.MaxValue)]
+    public double AddressByteBurst { get; set; } = 256 * 1024 * 1024;
+
     /// <summary>Messages buffered per socket before authentication completes.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;

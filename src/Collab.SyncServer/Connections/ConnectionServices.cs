@@ -14,8 +14,12 @@ internal sealed class ConnectionServices(
     TimeProvider time,
     IServiceProvider services,
     ILoggerFactory loggers,
-    BroadcastFlusher flusher)
+    BroadcastFlusher flusher,
+    AddressBudgets addresses)
 {
+    /// <summary>The shared rate budgets of client addresses.</summary>
+    public AddressBudgets Addresses { get; } = addresses;
+
     public SyncServerOptions Options { get; } = options.Value;
 
     /// <summary>What all sockets together may hold in messages still arriving.</summary>

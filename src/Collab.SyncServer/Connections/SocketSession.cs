@@ -62,6 +62,7 @@ internal abstract class SocketSession
 
     private int _logLines;
     private readonly SocketBudget? _budget;
+    private AddressBudgets.Entry? _address; // acquired when the session runs, released when it ends
 
     /// <summary>
     /// Whether one more log line caused by this socket's messages may be written: the first <see cref="LogBudget"/> are;
@@ -135,6 +136,7 @@ internal abstract class SocketSession
         // one timer for all sockets checks the timeouts (SessionTracker), none per socket
         Services.Sessions.Add(this);
         SyncServerTelemetry.Sockets.Add(1);
+        _address = Services.Addresses.Acquire(Http);
         var handled = 0;
         var sliceTicks = (long)(TurnSlice.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var turnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -216,7 +218,13 @@ internal abstract class SocketSession
                 }
 
                 var frame = inbound.Payload;
-                if (_budget?.Spend(frame.Length) is { } wait && wait > TimeSpan.Zero)
+                var wait = _budget?.Spend(frame.Length) ?? TimeSpan.Zero;
+                if (_address?.Spend(frame.Length) is { } shared && shared > wait)
+                {
+                    wait = shared;
+                }
+
+                if (wait > TimeSpan.Zero)
                 {
                     // over the socket's rate: read it no faster than its budget (what it changed so far goes out first)
                     BroadcastTurn.FlushDeferred();
@@ -263,6 +271,11 @@ internal abstract class SocketSession
         finally
         {
             _socket.ReleaseBuffers();
+            if (_address is { } address)
+            {
+                Services.Addresses.Release(address);
+            }
+
             BroadcastTurn.FlushDeferred();
             await OnSocketClosedAsync().ConfigureAwait(false);
             // answer the peer's close (or say goodbye); the transport closes when the session returns

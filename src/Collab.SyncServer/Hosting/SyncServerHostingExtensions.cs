@@ -47,6 +47,7 @@ public static class SyncServerHostingExtensions
         services.TryAddSingleton<UpdateLogs>();
         services.TryAddSingleton<SessionTracker>();
         services.TryAddSingleton<BroadcastFlusher>();
+        services.TryAddSingleton<AddressBudgets>();
         services.TryAddSingleton<ConnectionServices>();
         services.TryAddSingleton(sp => new CollabServer(sp.GetRequiredService<DocumentRegistry>(), sp.GetRequiredService<SessionTracker>()));
         services.AddHostedService<SyncServerLifetime>();

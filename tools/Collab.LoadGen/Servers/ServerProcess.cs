@@ -146,6 +146,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // every generated client comes from 127.0.0.1: the per-address rate budget (meant for one client opening many
+        // sockets) would be the whole load's budget; the per-socket budget stays
+        info.Environment["Collab__SyncServer__AddressMessagesPerSecond"] = "0";
+        info.Environment["Collab__SyncServer__AddressBytesPerSecond"] = "0";
         foreach (var (name, value) in settings.CollabEnvironment)
         {
             info.Environment[name] = value;

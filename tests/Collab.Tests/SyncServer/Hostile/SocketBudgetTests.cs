@@ -1,6 +1,7 @@
 using Collab.SyncServer.Connections;
 using Collab.Tests.SyncServer.Support;
 using Collab.Tests.Yjs.Protocols;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collab.Tests.SyncServer.Hostile;
 
@@ -56,5 +57,56 @@ public sealed class SocketBudgetTests
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(30));
         Assert.Null(flooder.CloseStatus);
         Assert.True(p99 < 250, $"honest pair p99 {p99:0.0} ms");
+    }
+}
+
+/// <summary>All sockets of one client address share one rate budget.</summary>
+[Collection(Collab.Tests.Support.SerialCollection.Name)]
+public sealed class AddressBudgetTests
+{
+    [Fact]
+    public async Task MoreSocketsFromOneAddressDoNotMultiplyWhatItMaySendAndTheBudgetGoesWithTheLastSocket()
+    {
+        await using var host = await SyncServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["SocketMessagesPerSecond"] = "0",
+            ["AddressMessagesPerSecond"] = "400",
+            ["AddressMessageBurst"] = "100",
+        });
+        var addresses = host.App.Services.GetRequiredService<AddressBudgets>();
+        var sockets = new List<ProtocolClient>();
+        for (var i = 0; i < 4; i++)
+        {
+            var socket = await host.ConnectAsync();
+            await socket.JoinAsync("doc-" + i);
+            sockets.Add(socket);
+        }
+
+        Assert.Equal(1, addresses.Count);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(sockets.Select(async (socket, i) =>
+        {
+            for (var n = 0; n < 250; n++)
+            {
+                await socket.SendAsync(Messages.Stateless("doc-" + i, "x"));
+            }
+
+            await socket.RoundTripAsync("doc-" + i);
+        }));
+
+        // 4 × 251 messages from one address: 100 at once, the rest at 400/s together (one socket alone would pass)
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        foreach (var socket in sockets)
+        {
+            Assert.Null(socket.CloseStatus);
+            await socket.DisposeAsync();
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (addresses.Count != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the address's budget outlived its sockets");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 }
