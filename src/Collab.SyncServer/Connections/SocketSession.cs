@@ -22,6 +22,9 @@ internal abstract class SocketSession
     internal static readonly TimeSpan TurnSlice = TimeSpan.FromMilliseconds(5);
 
     private readonly FrameSocket _socket;
+    private readonly SocketBudget? _budget;
+    private AddressBudgets.Entry? _address; // acquired when the session runs, released when it ends
+    private int _logLines;
     private readonly long _openedAt;
     private long _lastReceived;
     private int _terminated;
@@ -59,10 +62,6 @@ internal abstract class SocketSession
 
     /// <summary>Log lines a socket's own messages may cause (denied authentications, rejected or unknown messages).</summary>
     internal const int LogBudget = 20;
-
-    private int _logLines;
-    private readonly SocketBudget? _budget;
-    private AddressBudgets.Entry? _address; // acquired when the session runs, released when it ends
 
     /// <summary>
     /// Whether one more log line caused by this socket's messages may be written: the first <see cref="LogBudget"/> are;
