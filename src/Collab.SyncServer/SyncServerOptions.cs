@@ -143,6 +143,13 @@ public sealed class SyncServerOptions
     [Range(0, double.MaxValue)]
     public double AddressByteBurst { get; set; } = 256 * 1024 * 1024;
 
+    /// <summary>
+    /// Awareness client ids one connection may own in a document (a provider announces one; a new id beyond the limit
+    /// is dropped from the update, the rest of it applies).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxAwarenessStatesPerConnection { get; set; } = 16;
+
     /// <summary>Messages buffered per socket before authentication completes.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUnauthenticatedQueueMessages { get; set; } = 1000;

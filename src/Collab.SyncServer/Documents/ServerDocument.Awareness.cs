@@ -7,6 +7,9 @@ public sealed partial class ServerDocument
 {
     // which connection announced which awareness client id: a connection may only set or remove its own ids
     private readonly Dictionary<ulong, ICollabConnection> _owners = [];
+    // how many ids each connection owns (under the _owners lock), and how many it may
+    private readonly Dictionary<ICollabConnection, int> _ownedCounts = new(ReferenceEqualityComparer.Instance);
+    private readonly int _maxAwarenessStates;
 
     /// <inheritdoc />
     public void ApplyAwarenessUpdate(byte[] update, TransactionOrigin origin) => Awareness.ApplyUpdate(update, origin);
@@ -23,7 +26,18 @@ public sealed partial class ServerDocument
         List<AwarenessUpdateEntry> accepted;
         lock (_owners)
         {
-            accepted = [.. entries.Where(e => !_owners.TryGetValue(e.ClientId, out var owner) || owner == connection)];
+            // ids another connection owns are not this one's to set; new ids beyond the connection's limit are dropped
+            // (a provider announces one per document; thousands would be held and sent to every joiner)
+            var claimable = _maxAwarenessStates - _ownedCounts.GetValueOrDefault(connection);
+            accepted = [.. entries.Where(e =>
+            {
+                if (_owners.TryGetValue(e.ClientId, out var owner))
+                {
+                    return owner == connection;
+                }
+
+                return e.State is null || claimable-- > 0;
+            })];
         }
 
         if (runHooks)
@@ -65,6 +79,8 @@ public sealed partial class ServerDocument
                 _owners.Remove(id);
             }
 
+            _ownedCounts.Remove(connection);
+
             return owned;
         }
     }
@@ -79,9 +95,9 @@ public sealed partial class ServerDocument
                 // B12: record added and updated ids, not only added ones
                 foreach (var id in e.Added.Concat(e.Updated))
                 {
-                    if (!connection.IsClosed)
+                    if (!connection.IsClosed && _owners.TryAdd(id, connection))
                     {
-                        _owners.TryAdd(id, connection);
+                        _ownedCounts[connection] = _ownedCounts.GetValueOrDefault(connection) + 1;
                     }
                 }
 
@@ -90,6 +106,10 @@ public sealed partial class ServerDocument
                     if (_owners.TryGetValue(id, out var owner) && owner == connection)
                     {
                         _owners.Remove(id);
+                        if (--_ownedCounts[connection] == 0)
+                        {
+                            _ownedCounts.Remove(connection);
+                        }
                     }
                 }
             }

@@ -21,6 +21,7 @@ public sealed partial class ServerDocument : ICollabDocument
     {
         Name = name;
         Doc = new Doc(options) { MaxPendingBytes = serverOptions.MaxPendingBytes };
+        _maxAwarenessStates = serverOptions.MaxAwarenessStatesPerConnection;
         Awareness = new Awareness(Doc, time);
         Awareness.SetLocalState(null);
         _hooks = hooks;
