@@ -16,7 +16,7 @@ public sealed class RealProviderPairTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    public static TheoryData<string> Attacks => ["huge-headers", "pending-flood", "message-flood", "log-spam", "many-sockets"];
+    public static TheoryData<string> Attacks => ["huge-headers", "pending-flood", "message-flood", "log-spam", "many-sockets", "fuzz"];
 
     [Theory]
     [MemberData(nameof(Attacks))]
@@ -71,6 +71,105 @@ public sealed class RealProviderPairTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{attack}: managed heap grew {grown:0.0} MiB at most; honest pair {result}");
         Assert.True(p99 < 250, $"{attack}: honest pair p99 {p99:0.0} ms ({result})");
         Assert.True(grown < 256, $"{attack}: the managed heap grew {grown:0.0} MiB during the attack");
+    }
+
+    /// <summary>
+    /// Random and half-valid frames from 8 sockets (COLLAB_HOSTILE_FUZZ_FRAMES, default 2,000; COLLAB_HOSTILE_FUZZ_SEED):
+    /// random bytes, envelopes with unknown types, truncated varints, sync and awareness messages whose payload is noise
+    /// or a mutated real update. A socket the server closes is replaced. Afterwards the fuzzed document must still
+    /// load for a new client, as a valid Yjs state.
+    /// </summary>
+    private static async Task FuzzAsync(SyncServerHost host, CancellationToken ct)
+    {
+        var frames = int.TryParse(Environment.GetEnvironmentVariable("COLLAB_HOSTILE_FUZZ_FRAMES"), out var f) && f > 0 ? f : 2000;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("COLLAB_HOSTILE_FUZZ_SEED"), out var s) ? s : 20261206;
+        var random = new Random(seed);
+        var real = Messages.TextInsert("a real update to mutate", 77);
+        var sockets = new ProtocolClient?[8];
+        // one valid edit first, by a client that stays (this host stores nothing: the document lives while it has
+        // connections): the noise after it must not damage it
+        await using var first = await host.ConnectAsync();
+        await first.JoinAsync("fuzz");
+        await first.SendAsync(Messages.Update("fuzz", real));
+        await first.RoundTripAsync("fuzz");
+
+        try
+        {
+            for (var n = 0; n < frames; n++)
+            {
+                var slot = random.Next(sockets.Length);
+                if (sockets[slot] is null || sockets[slot]!.CloseStatus is not null)
+                {
+                    if (sockets[slot] is { } closed)
+                    {
+                        await closed.DisposeAsync();
+                    }
+
+                    sockets[slot] = await host.ConnectAsync();
+                    await sockets[slot]!.JoinAsync("fuzz");
+                }
+
+                try
+                {
+                    await sockets[slot]!.SendAsync(FuzzFrame(random, real));
+                }
+                catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException or TimeoutException or OperationCanceledException)
+                {
+                    // closed by the server while sending: replaced on its next turn
+                    await sockets[slot]!.DisposeAsync();
+                    sockets[slot] = null;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                if (socket is not null)
+                {
+                    await socket.DisposeAsync();
+                }
+            }
+        }
+
+        await using var late = await host.ConnectAsync();
+        var state = await late.JoinAsync("fuzz");
+        var doc = new Doc();
+        doc.ApplyUpdate(state);
+        Assert.Contains("a real update to mutate", doc.GetText("t").ToString(), StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"fuzz: seed {seed}, {frames} frames; the fuzzed document loads ({state.Length} bytes)");
+    }
+
+    private static byte[] FuzzFrame(Random random, byte[] real)
+    {
+        byte[] Noise(int max)
+        {
+            var bytes = new byte[random.Next(max)];
+            random.NextBytes(bytes);
+            return bytes;
+        }
+
+        byte[] Mutated()
+        {
+            var copy = (byte[])real.Clone();
+            for (var i = random.Next(1, 4); i > 0; i--)
+            {
+                copy[random.Next(copy.Length)] = (byte)random.Next(256);
+            }
+
+            return random.Next(4) == 0 ? copy[..random.Next(copy.Length)] : copy;
+        }
+
+        return random.Next(7) switch
+        {
+            0 => Noise(64),
+            1 => [.. System.Text.Encoding.UTF8.GetBytes("\u0004fuzz"), .. Noise(16)],
+            2 => [4, .. "fuzz"u8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+            3 => Messages.Update("fuzz", Noise(200)),
+            4 => Messages.Update("fuzz", Mutated()),
+            5 => Messages.Awareness("fuzz", Noise(100)),
+            _ => [.. Messages.Bare("fuzz", (MessageType)random.Next(0, 20)), .. Noise(32)],
+        };
     }
 
     private static async Task AttackAsync(SyncServerHost host, string attack, CancellationToken ct)
@@ -155,6 +254,9 @@ public sealed class RealProviderPairTests
                 }
 
                 Assert.True(host.App.Log.Text.Length < 2_000_000, $"the log grew to {host.App.Log.Text.Length} characters");
+                break;
+            case "fuzz":
+                await FuzzAsync(host, ct);
                 break;
             default:
                 // 300 sockets that open and never authenticate
