@@ -13,7 +13,7 @@ namespace Collab.Tests.SyncServer.Hostile;
 public sealed class PendingUpdateTests
 {
     /// <summary>Updates 2..count+1 of one client's typing, each waiting for the first (never sent).</summary>
-    private static IEnumerable<byte[]> Unresolvable(int count, int length)
+    internal static IEnumerable<byte[]> Unresolvable(int count, int length)
     {
         var doc = new Doc(new DocOptions { ClientId = 666 });
         var updates = new List<byte[]>();

@@ -198,15 +198,7 @@ public sealed class RealProviderPairTests
                 await using (var attacker = await host.ConnectAsync())
                 {
                     await attacker.JoinAsync("attack");
-                    var doc = new Doc(new DocOptions { ClientId = 666 });
-                    var updates = new List<byte[]>();
-                    doc.Update += (_, e) => updates.Add(e.Update);
-                    for (var i = 0; i <= 4000; i++)
-                    {
-                        doc.GetText("t").Insert(0, new string('x', 500));
-                    }
-
-                    foreach (var update in updates.Skip(1))
+                    foreach (var update in PendingUpdateTests.Unresolvable(4000, 500))
                     {
                         try
                         {
