@@ -38,9 +38,6 @@ internal sealed class SqliteLogTables
     /// <summary>The table appends go to.</summary>
     public int Current => _current;
 
-    /// <summary>Documents with entries no store covers yet, counted once per table that holds some.</summary>
-    public int UncoveredDocuments => _uncovered[0].Count + _uncovered[1].Count;
-
     /// <summary>Reads which entries of each table no store covers yet (entries an earlier process left).</summary>
     public void Load(SqliteConnection connection)
     {
@@ -65,12 +62,9 @@ internal sealed class SqliteLogTables
             _hasRows[table] = (long)exists.ExecuteScalar()! != 0;
         }
 
-        // append to the emptier table, so that the other one can be emptied as soon as the stores cover it
-        _current = !_hasRows[1] || (_hasRows[0] && _uncovered[0].Count >= _uncovered[1].Count) ? 1 : 0;
-        if (!_hasRows[0] && !_hasRows[1])
-        {
-            _current = 0;
-        }
+        // append to a table without rows if there is one; otherwise to the one with more uncovered entries, so that
+        // the other, nearer to covered, is emptied first
+        _current = !_hasRows[0] ? 0 : !_hasRows[1] ? 1 : _uncovered[0].Count > _uncovered[1].Count ? 0 : 1;
 
         _oldSince = Environment.TickCount64;
         Loaded = true;
