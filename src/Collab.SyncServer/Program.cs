@@ -1,4 +1,5 @@
 using Collab.SyncServer.Hosting;
+using Collab.SyncServer.Relay;
 
 // configuration is not reloaded on file changes unless asked for (SyncServerCommandLine.HostArguments)
 var builder = WebApplication.CreateBuilder(SyncServerCommandLine.HostArguments(args));
@@ -7,6 +8,7 @@ builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1234");
 builder.AddCollabSyncServer(args);
 builder.AddCollabBuiltInExtensions();
+builder.AddCollabRelay();
 
 var app = builder.Build();
 

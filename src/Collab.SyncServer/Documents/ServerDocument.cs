@@ -270,8 +270,12 @@ public sealed partial class ServerDocument : ICollabDocument
         }
     }
 
+    /// <summary>True once the document was unloaded (a reload creates a new instance).</summary>
+    internal bool IsDestroyed { get; private set; }
+
     internal void Destroy()
     {
+        IsDestroyed = true;
         Broadcaster.Flush();
         Store.Dispose();
         Log?.Dispose();

@@ -24,7 +24,18 @@ public static class SyncServerCommandLine
         ["--flush-delay"] = (Section + nameof(SyncServerOptions.FlushDelay), true),
         ["--echo-delay"] = (Section + nameof(SyncServerOptions.EchoDelay), true),
         ["--max-message-bytes"] = (Section + nameof(SyncServerOptions.MaxMessageBytes), false),
+        // the seed's Kafka flags, and Hypha's --kafka-uri; the relay reads Collab:Relay
+        ["--kafka-brokers"] = (Relay + "Kafka:BootstrapServers", false),
+        ["--kafka-uri"] = (Relay + "Kafka:BootstrapServers", false),
+        ["--kafka-prefix"] = (Relay + "Prefix", false),
+        ["--kafka-group"] = (Relay + "GroupIdBase", false),
+        ["--kafka-id"] = (Relay + "Identifier", false),
+        ["--kafka-disconnect-delay"] = (Relay + "DisconnectDelay", true),
+        ["--kafka-lock-timeout"] = (Relay + "LockTimeout", true),
+        ["--redis"] = (Relay + "Redis:Configuration", false),
     };
+
+    private const string Relay = "Collab:Relay:";
 
     /// <summary>The configuration key of <c>--sqlite [file]</c> (read by the persistence feature).</summary>
     public const string SqliteKey = "Collab:Persistence:Sqlite";
@@ -66,6 +77,9 @@ public static class SyncServerCommandLine
                 case "--port" or "-p":
                     var port = Next() ?? throw new FormatException("--port needs a value");
                     values["urls"] = $"http://localhost:{int.Parse(port, CultureInfo.InvariantCulture)}";
+                    break;
+                case "--kafka":
+                    values[Relay + "Transport"] = "kafka";
                     break;
                 case "--sqlite" or "-s":
                     // an optional file: without one the persistence feature picks its default

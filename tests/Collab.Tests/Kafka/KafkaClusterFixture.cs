@@ -15,6 +15,11 @@ public sealed class KafkaClusterFixture : IAsyncLifetime
 
     public string BootstrapServers { get; private set; } = "";
 
+    /// <summary>Which broker the tests run on, for their output (acceptance: the suite says which broker it ran on).</summary>
+    public string Description => Mock is null
+        ? $"real broker {BootstrapServers} (from {RealBrokerVariable})"
+        : $"librdkafka mock cluster, {Mock.BrokerCount} brokers at {BootstrapServers}";
+
     /// <summary>The mock cluster, or null when the tests run against a real broker.</summary>
     public MockKafkaCluster? Mock { get; private set; }
 
@@ -48,6 +53,25 @@ public sealed class KafkaClusterFixture : IAsyncLifetime
         await admin.CreateTopicsAsync([new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1 }])
             .WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         return name;
+    }
+
+    /// <summary>
+    /// Creates the relay's three topics for <paramref name="prefix"/> on the mock cluster (whose CreateTopics request times
+    /// out); against a real broker the relay creates them itself. Returns whether the relay should create them.
+    /// </summary>
+    public bool CreateRelayTopics(string prefix, int partitions)
+    {
+        if (Mock is null)
+        {
+            return true;
+        }
+
+        foreach (var topic in new[] { ".updates", ".signals", ".events" })
+        {
+            Mock.CreateTopic(prefix + topic, partitions, replicationFactor: 3);
+        }
+
+        return false;
     }
 
     public ValueTask DisposeAsync()

@@ -1,0 +1,82 @@
+using Collab.SyncServer.Documents;
+
+namespace Collab.SyncServer.Relay;
+
+/// <summary>What the relay knows about a document this replica holds: the awareness states peers relayed, the
+/// initial sync's answers, and the last update handed to the transport.</summary>
+internal sealed class HeldDocument(ServerDocument document)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ulong, string> _remoteAwareness = [];
+    private HashSet<string>? _awaited;
+    private TaskCompletionSource? _answered;
+
+    public ServerDocument Document { get; } = document;
+
+    /// <summary>The last durable publish of this document (they complete in order), for the unload's wait.</summary>
+    public Task LastPublish { get; set; } = Task.CompletedTask;
+
+    /// <summary>Records which peer an awareness client id came from (a null state: the client left).</summary>
+    public void TrackAwareness(ulong clientId, string peer, bool present)
+    {
+        lock (_gate)
+        {
+            if (present)
+            {
+                _remoteAwareness[clientId] = peer;
+            }
+            else
+            {
+                _remoteAwareness.Remove(clientId);
+            }
+        }
+    }
+
+    /// <summary>Forgets and returns the awareness client ids a peer relayed.</summary>
+    public List<ulong> ForgetPeer(string peer)
+    {
+        lock (_gate)
+        {
+            var ids = _remoteAwareness.Where(e => e.Value == peer).Select(e => e.Key).ToList();
+            foreach (var id in ids)
+            {
+                _remoteAwareness.Remove(id);
+            }
+
+            if (_awaited is not null && _awaited.Remove(peer) && _awaited.Count == 0)
+            {
+                _answered?.TrySetResult();
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>Starts waiting for an answer from each of <paramref name="peers"/>; the task completes when all answered.</summary>
+    public Task ExpectAnswers(IReadOnlyCollection<string> peers)
+    {
+        lock (_gate)
+        {
+            _awaited = new HashSet<string>(peers, StringComparer.Ordinal);
+            _answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_awaited.Count == 0)
+            {
+                _answered.TrySetResult();
+            }
+
+            return _answered.Task;
+        }
+    }
+
+    /// <summary>A peer answered the sync request.</summary>
+    public void Answered(string peer)
+    {
+        lock (_gate)
+        {
+            if (_awaited is not null && _awaited.Remove(peer) && _awaited.Count == 0)
+            {
+                _answered?.TrySetResult();
+            }
+        }
+    }
+}
