@@ -3,7 +3,8 @@ using Collab.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 var options = AppModelOptions.From(builder.Configuration, builder.AppHostDirectory);
 
-var kafka = options.Relay == "kafka" ? builder.AddKafka("kafka") : null;
+// the replicas' relay topics (prefix "hocuspocus"): fixed, whatever the number of documents
+var kafka = options.Relay == "kafka" ? builder.AddKafka("kafka", brokers: 1, "hocuspocus.updates:12", "hocuspocus.signals:12", "hocuspocus.events:12") : null;
 var redis = options.Relay == "redis" ? builder.AddLocalRedis("redis", Path.Combine(options.DataDirectory, "redis")) : null;
 
 var persistence = builder.AddProject<Projects.Collab_Persistence>("persistence")

@@ -16,8 +16,9 @@ public static class KafkaResourceExtensions
     /// <param name="builder">The app model builder.</param>
     /// <param name="name">The resource name; services see <c>ConnectionStrings__{name}</c>.</param>
     /// <param name="brokers">Brokers of the test cluster.</param>
+    /// <param name="topics">Topics the test cluster creates at start, as <c>name:partitions</c> (its brokers cannot create topics on request).</param>
     /// <returns>The resource, to reference from services.</returns>
-    public static IResourceBuilder<IResourceWithConnectionString> AddKafka(this IDistributedApplicationBuilder builder, string name, int brokers = 1)
+    public static IResourceBuilder<IResourceWithConnectionString> AddKafka(this IDistributedApplicationBuilder builder, string name, int brokers = 1, params string[] topics)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (builder.ExecutionContext.IsPublishMode || builder.Configuration.GetConnectionString(name) is { Length: > 0 })
@@ -34,6 +35,7 @@ public static class KafkaResourceExtensions
             : HealthCheckResult.Unhealthy("the test cluster has not reported its bootstrap servers yet"));
         return builder.AddResource(cluster)
             .WithArgs(cluster.AssemblyPath, "--brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bootstrap-file", bootstrapFile)
+            .WithArgs([.. topics.SelectMany(topic => new[] { "--topic", topic })])
             .WithOtlpExporter()
             .WithHealthCheck(healthCheck)
             .ExcludeFromManifest();

@@ -107,8 +107,10 @@ public sealed partial class KafkaRelayBus : IRelayBus
             }
             catch (Exception e) when (e is KafkaException or TimeoutException)
             {
-                // the consumer may still create them (allow.auto.create.topics) or an operator provisions them
+                // brokers that cannot create topics on request (librdkafka's mock cluster, restricted ACLs) may still
+                // create them on first produce: a heartbeat to each (harmless to receivers) before the consumer subscribes
                 LogTopicsFailed(_logger, _options.Prefix, e.Message);
+                await TouchTopicsAsync().ConfigureAwait(false);
             }
         }
 
@@ -155,6 +157,11 @@ public sealed partial class KafkaRelayBus : IRelayBus
             {
                 if (report.Error.IsError)
                 {
+                    if (report.Error.Code is ErrorCode.Local_MsgTimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
+                    {
+                        SetStatus(RelayState.Disconnected, $"{message.Kind} not delivered: {report.Error.Reason}");
+                    }
+
                     RelayTelemetry.Errors.Add(1, TransportTag, new KeyValuePair<string, object?>("error.type", report.Error.Code.ToString()));
                     RelayTelemetry.Drop(Name, "unavailable");
                     done.TrySetException(new RelayUnavailableException($"Kafka did not accept the {message.Kind} message: {report.Error.Reason}", new KafkaException(report.Error)));
@@ -180,6 +187,21 @@ public sealed partial class KafkaRelayBus : IRelayBus
         RelayTelemetry.Produced.Add(1, TransportTag, new KeyValuePair<string, object?>("collab.relay.kind", message.Kind.ToString()));
         RelayTelemetry.ProducedBytes.Add(envelope.Length, TransportTag);
         return done.Task;
+    }
+
+    private async Task TouchTopicsAsync()
+    {
+        var heartbeat = RelayEnvelope.Encode(RelayMessage.Create(RelayKind.Heartbeat, "", Instance, ReadOnlyMemory<byte>.Empty));
+        try
+        {
+            await Task.WhenAll(new[] { _options.UpdatesTopic, _options.SignalsTopic, _options.EventsTopic }.Select(topic =>
+                _signals!.ProduceAsync(topic, new Message<string, byte[]> { Key = Instance, Value = heartbeat }))).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            LogTopics(_logger, "created on first produce");
+        }
+        catch (Exception e) when (e is KafkaException or TimeoutException)
+        {
+            LogTopicsFailed(_logger, _options.Prefix, e.Message);
+        }
     }
 
     /// <inheritdoc />

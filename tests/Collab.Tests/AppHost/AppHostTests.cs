@@ -49,6 +49,16 @@ public sealed class AppHostTests
                 Assert.Equal("OK hello from node!", output);
             }
 
+            // The replicas share documents through the Kafka relay: providers on both converge on every type, and a
+            // joiner on the second replica sees what was written on the first before that replica ever loaded it.
+            var urls = string.Join(',', replicaAddresses.Select(a => WebSocketUri(new Uri(a))));
+            foreach (var @case in new[] { "converge", "late-joiner" })
+            {
+                var result = await Collab.Tests.SyncServer.E2E.NodeScenario.RunAsync(
+                    "../relay/replicas.mjs", new Uri(WebSocketUri(new Uri(replicaAddresses[0]))), TimeSpan.FromSeconds(90), ct, "--urls", urls, "--case", @case);
+                Assert.True(result.Ok, result.Transcript);
+            }
+
             // The one endpoint in front: every connection lands on some replica, which acknowledges the edit.
             var front = app.GetEndpoint("syncserver", "http");
             Assert.DoesNotContain(front.ToString().TrimEnd('/'), replicaAddresses);

@@ -4,6 +4,12 @@
 // and stored into a Map through the usual debounced onStoreDocument hook.
 //
 //   node tests/js/loadgen/hocuspocus-server.mjs --port 1234 [--host 127.0.0.1]
+//        [--redis 127.0.0.1:6379 [--redis-identifier replica-0] [--redis-prefix hocuspocus]]
+//
+// --redis adds @hocuspocus/extension-redis 4.5.0 (`new Redis({ host, port, identifier, prefix })`, its defaults
+// otherwise): several instances given the same redis-server relay every document's changes and awareness to each
+// other, which is how Hocuspocus scales out. --redis-identifier names the instance in its Redis messages (default:
+// a random id); --redis-prefix is the key and channel namespace (default "hocuspocus").
 //
 // Prints "listening on http://<host>:<port>" once it accepts connections; stops on SIGTERM/SIGINT.
 import { Server } from "@hocuspocus/server";
@@ -18,10 +24,35 @@ const port = Number(option("--port", "1234"));
 const host = option("--host", "127.0.0.1");
 const stored = new Map();
 
+async function redisExtension(address) {
+  const separator = address.lastIndexOf(":");
+  if (separator <= 0) {
+    throw new Error(`--redis: expected HOST:PORT, got '${address}'`);
+  }
+
+  // imported only when asked for, so the single-server setup needs nothing beyond @hocuspocus/server
+  const { Redis } = await import("@hocuspocus/extension-redis");
+  const configuration = {
+    host: address.slice(0, separator),
+    port: Number(address.slice(separator + 1)),
+    prefix: option("--redis-prefix", "hocuspocus"),
+  };
+  const identifier = option("--redis-identifier", undefined);
+  if (identifier !== undefined) {
+    configuration.identifier = identifier;
+  }
+
+  return new Redis(configuration);
+}
+
+const redis = option("--redis", undefined);
+const extensions = redis === undefined ? [] : [await redisExtension(redis)];
+
 const server = new Server({
   port,
   address: host,
   quiet: true,
+  extensions,
   async onLoadDocument({ documentName, document }) {
     const state = stored.get(documentName);
     if (state) {
@@ -35,4 +66,4 @@ const server = new Server({
 });
 
 await server.listen();
-console.log(`listening on http://${host}:${port}`);
+console.log(`listening on http://${host}:${port}${redis === undefined ? "" : ` (redis ${redis})`}`);

@@ -100,13 +100,14 @@ internal sealed class CommonOptions
             .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal),
     };
 
-    /// <summary>Runs <paramref name="scenario"/> against the server(s) these options name, and reports.</summary>
+    /// <summary>Runs <paramref name="scenario"/> against the server(s) these options name (each as <paramref name="replicas"/> replicas), and reports.</summary>
     public Task<int> ExecuteAsync(
         ParseResult parse,
         string mode,
         string settingsText,
         Func<ServerTarget, Task<ScenarioResult>> scenario,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken,
+        int replicas = 1) =>
         Runner.ExecuteAsync(
             mode,
             parse.GetValue(Server) ?? "url",
@@ -116,6 +117,7 @@ internal sealed class CommonOptions
             settingsText,
             parse.GetValue(Output),
             parse.GetValue(Rounds),
+            replicas,
             scenario,
             cancellationToken);
 }

@@ -18,10 +18,15 @@ internal static class RunCommand
         var drain = new Option<double>("--drain") { Description = "Seconds to wait for in-flight updates after the window; later ones count as timeouts.", DefaultValueFactory = _ => 10 };
         var insertLength = new Option<int>("--insert-length") { Description = "Characters per insert.", DefaultValueFactory = _ => 1 };
         var timeline = new Option<bool>("--timeline") { Description = "Also print p50/p99/max latency per second of the window (by send time)." };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "With --server hocuspocus|collab|both: start N replicas sharing a broker (Hocuspocus: one redis-server and @hocuspocus/extension-redis; Collab: the Kafka test cluster and --kafka-brokers); client k of document d connects to replica (k + d) mod N; local and cross-replica fan-out are reported apart.",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("run", "Editing load: each client inserts into a Y.Text at the target rate and sends one update per insert.")
         {
-            documents, clients, rate, duration, warmup, drain, insertLength, timeline,
+            documents, clients, rate, duration, warmup, drain, insertLength, timeline, replicas,
         };
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -40,9 +45,16 @@ internal static class RunCommand
             {
                 Timeline = parse.GetValue(timeline),
             };
+            var replicaCount = Math.Max(1, parse.GetValue(replicas));
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"{settings.Documents} documents × {settings.ClientsPerDocument} clients, {settings.Rate} inserts/s/client, {settings.Warmup.TotalSeconds} s warm-up, {settings.Duration.TotalSeconds} s measured, apply={settings.Client.Apply}, awareness={settings.Client.Awareness}");
-            return await common.ExecuteAsync(parse, "run", text, target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken), cancellationToken);
+            if (replicaCount > 1)
+            {
+                text += string.Create(CultureInfo.InvariantCulture,
+                    $"; {replicaCount} replicas per server (Collab: Kafka relay through the Kafka test cluster, 1 broker; Hocuspocus: @hocuspocus/extension-redis through one redis-server), client k of document d on replica (k + d) mod {replicaCount}");
+            }
+
+            return await common.ExecuteAsync(parse, "run", text, target => RunScenario.ExecuteAsync(target, settings, Console.Out, cancellationToken), cancellationToken, replicaCount);
         });
         return command;
     }

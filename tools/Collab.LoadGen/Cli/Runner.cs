@@ -19,6 +19,7 @@ internal static class Runner
         string settingsText,
         string? output,
         int rounds,
+        int replicas,
         Func<ServerTarget, Task<ScenarioResult>> scenario,
         CancellationToken cancellationToken)
     {
@@ -35,6 +36,10 @@ internal static class Runner
             "both" => new[] { ServerKind.Hocuspocus, ServerKind.Collab },
             _ => throw new ArgumentException($"unknown --server '{server}' (url, hocuspocus, collab, both)"),
         };
+        if (kinds.Length == 0 && replicas > 1)
+        {
+            throw new ArgumentException("--replicas needs servers the tool starts itself (--server hocuspocus, collab or both)");
+        }
 
         var results = new List<ScenarioResult>();
         var perRound = new StringBuilder();
@@ -50,7 +55,7 @@ internal static class Runner
             {
                 foreach (var kind in round % 2 == 0 ? kinds : Enumerable.Reverse(kinds))
                 {
-                    byKind[kind].Add(await RunOnStartedServerAsync(kind, launch, scenario, log, cancellationToken));
+                    byKind[kind].Add(await RunOnStartedServerAsync(kind, replicas, launch, scenario, log, cancellationToken));
                 }
 
                 if (rounds > 1)
@@ -81,17 +86,17 @@ internal static class Runner
     }
 
     private static async Task<ScenarioResult> RunOnStartedServerAsync(
-        ServerKind kind, LaunchSettings launch, Func<ServerTarget, Task<ScenarioResult>> scenario, TextWriter log, CancellationToken cancellationToken)
+        ServerKind kind, int replicas, LaunchSettings launch, Func<ServerTarget, Task<ScenarioResult>> scenario, TextWriter log, CancellationToken cancellationToken)
     {
-        ServerProcess started;
+        ReplicaSet started;
         try
         {
-            started = await ServerProcess.StartAsync(kind, launch, log, cancellationToken);
+            started = await ReplicaSet.StartAsync(kind, replicas, launch, log, cancellationToken);
         }
         catch (Exception error) when (error is InvalidOperationException or FileNotFoundException or System.ComponentModel.Win32Exception)
         {
             log.WriteLine($"{kind}: {error.Message}");
-            return new ScenarioResult(kind.ToString()) { Failure = $"server did not start: {error.Message.Split('\n')[0]}" };
+            return new ScenarioResult(ReplicaSet.NameOf(kind, replicas)) { Failure = $"server did not start: {error.Message.Split('\n')[0]}" };
         }
 
         await using (started)

@@ -165,7 +165,7 @@ internal sealed partial class SyncClient
         {
             if (_group.TryGetIndex(client, out var sender) && sender != _index)
             {
-                _group.Logs[sender].Deliver(ref _cursors[sender], endClock, now, Sink);
+                _group.Logs[sender].Deliver(ref _cursors[sender], endClock, now, Sink, _group.CrossReplica(sender, _index));
             }
         }
     }

@@ -55,6 +55,9 @@ internal sealed partial class SyncClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The replica this client connects to (0 with one server).</summary>
+    public int Replica => _group.Replicas[_index];
+
     /// <summary>Connects and completes the handshake (the server's SyncStep2 received).</summary>
     public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
@@ -155,16 +158,33 @@ internal sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Measured inserts of the other clients this client never received.</summary>
     public long Undelivered()
     {
-        var missing = 0L;
+        var (local, cross) = UndeliveredByReplica();
+        return local + cross;
+    }
+
+    /// <summary>Measured inserts this client never received, from senders on its own replica and on others.</summary>
+    public (long Local, long Cross) UndeliveredByReplica()
+    {
+        var (local, cross) = (0L, 0L);
         for (var sender = 0; sender < _cursors.Length; sender++)
         {
-            if (sender != _index)
+            if (sender == _index)
             {
-                missing += _group.Logs[sender].MeasuredFrom(_cursors[sender]);
+                continue;
+            }
+
+            var missing = _group.Logs[sender].MeasuredFrom(_cursors[sender]);
+            if (_group.CrossReplica(sender, _index))
+            {
+                cross += missing;
+            }
+            else
+            {
+                local += missing;
             }
         }
 
-        return missing;
+        return (local, cross);
     }
 
     /// <summary>One line per sender whose measured inserts this client is missing (for diagnosing lost updates).</summary>
@@ -175,7 +195,8 @@ internal sealed partial class SyncClient : IAsyncDisposable
             var missing = sender == _index ? 0 : _group.Logs[sender].MeasuredFrom(_cursors[sender]);
             if (missing > 0)
             {
-                yield return $"{_group.Name}: client {_index} (open: {IsOpen}) is missing {missing} insert(s) of client {sender} ({_group.ClientIds[sender]}) from its log entry {_cursors[sender]}";
+                var replicas = _group.ReplicaCount > 1 ? $" (replica {Replica} from replica {_group.Replicas[sender]})" : "";
+                yield return $"{_group.Name}: client {_index} (open: {IsOpen}) is missing {missing} insert(s) of client {sender} ({_group.ClientIds[sender]}) from its log entry {_cursors[sender]}{replicas}";
             }
         }
     }

@@ -8,6 +8,8 @@ internal sealed class DeliverySink(RunMetrics metrics)
     private readonly List<int> _latenciesMicroseconds = [];
     private readonly List<int> _sentSecond = [];
     private readonly List<int> _ackLatenciesMicroseconds = [];
+    private readonly List<int> _localLatenciesMicroseconds = [];
+    private readonly List<int> _crossLatenciesMicroseconds = [];
 
     public IReadOnlyList<int> LatenciesMicroseconds => _latenciesMicroseconds;
 
@@ -17,16 +19,23 @@ internal sealed class DeliverySink(RunMetrics metrics)
     /// <summary>Send → SyncStatus times of the client's own measured inserts (the "saved" acknowledgement).</summary>
     public IReadOnlyList<int> AckLatenciesMicroseconds => _ackLatenciesMicroseconds;
 
+    /// <summary>The latency samples of inserts whose sender is on the same replica as this client.</summary>
+    public IReadOnlyList<int> LocalLatenciesMicroseconds => _localLatenciesMicroseconds;
+
+    /// <summary>The latency samples of inserts whose sender is on another replica (relayed between replicas).</summary>
+    public IReadOnlyList<int> CrossLatenciesMicroseconds => _crossLatenciesMicroseconds;
+
     public void Acknowledged(long sentTimestamp, long now) =>
         _ackLatenciesMicroseconds.Add((int)Math.Min((now - sentTimestamp) * 1_000_000 / Stopwatch.Frequency, int.MaxValue));
 
-    public void Delivered(in SendEntry entry, long now)
+    public void Delivered(in SendEntry entry, long now, bool crossReplica)
     {
         metrics.CountDelivery(entry.Measured);
         if (entry.Measured)
         {
-            var micros = (now - entry.Timestamp) * 1_000_000 / Stopwatch.Frequency;
-            _latenciesMicroseconds.Add((int)Math.Min(micros, int.MaxValue));
+            var micros = (int)Math.Min((now - entry.Timestamp) * 1_000_000 / Stopwatch.Frequency, int.MaxValue);
+            _latenciesMicroseconds.Add(micros);
+            (crossReplica ? _crossLatenciesMicroseconds : _localLatenciesMicroseconds).Add(micros);
             _sentSecond.Add((int)((entry.Timestamp - metrics.WindowStart) / Stopwatch.Frequency));
         }
     }

@@ -42,5 +42,25 @@ internal readonly record struct ProcessSample(long Timestamp, double CpuSeconds,
         }
     }
 
+    /// <summary>
+    /// The sum over several processes (the replicas of a run): CPU seconds and RSS added up, the first one's timestamp;
+    /// null when any of them cannot be read.
+    /// </summary>
+    public static ProcessSample? Sum(IEnumerable<int?> pids)
+    {
+        ProcessSample? total = null;
+        foreach (var pid in pids)
+        {
+            if (Read(pid) is not { } sample)
+            {
+                return null;
+            }
+
+            total = total is { } t ? t with { CpuSeconds = t.CpuSeconds + sample.CpuSeconds, RssBytes = t.RssBytes + sample.RssBytes } : sample;
+        }
+
+        return total;
+    }
+
     public static double SecondsBetween(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
 }

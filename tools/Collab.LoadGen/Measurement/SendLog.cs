@@ -28,15 +28,16 @@ internal sealed class SendLog
 
     /// <summary>
     /// Marks every insert that starts below <paramref name="endClock"/> and lies at or after the receiver's
-    /// <paramref name="cursor"/> as delivered at <paramref name="now"/>.
+    /// <paramref name="cursor"/> as delivered at <paramref name="now"/> (through another replica when
+    /// <paramref name="crossReplica"/>).
     /// </summary>
-    public void Deliver(ref int cursor, long endClock, long now, DeliverySink sink)
+    public void Deliver(ref int cursor, long endClock, long now, DeliverySink sink, bool crossReplica)
     {
         lock (_lock)
         {
             while (cursor < _count && _entries[cursor].Clock < endClock)
             {
-                sink.Delivered(_entries[cursor], now);
+                sink.Delivered(_entries[cursor], now, crossReplica);
                 cursor++;
             }
         }

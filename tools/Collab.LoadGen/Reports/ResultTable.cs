@@ -24,7 +24,7 @@ internal static class ResultTable
     public static string Comparison(ScenarioResult collab, ScenarioResult hocuspocus)
     {
         var text = new StringBuilder();
-        text.AppendLine("| metric | Collab | Hocuspocus | ratio (Collab ÷ Hocuspocus) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| metric | {collab.Server} | {hocuspocus.Server} | ratio (Collab ÷ Hocuspocus) |");
         text.AppendLine("|---|---:|---:|---:|");
         var names = collab.Metrics.Select(m => m.Name).Concat(hocuspocus.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal);
         foreach (var name in names)

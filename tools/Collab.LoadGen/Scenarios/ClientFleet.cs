@@ -15,8 +15,11 @@ internal sealed class ClientFleet(RunMetrics metrics) : IAsyncDisposable
 
     public void Add(SyncClient client) => _clients.Add(client);
 
-    /// <summary>Connects every client (at most <paramref name="concurrency"/> handshakes at once); returns the elapsed time.</summary>
-    public async Task<TimeSpan> ConnectAllAsync(Uri uri, int concurrency, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects every client to its replica's address in <paramref name="replicas"/> (at most
+    /// <paramref name="concurrency"/> handshakes at once); returns the elapsed time.
+    /// </summary>
+    public async Task<TimeSpan> ConnectAllAsync(IReadOnlyList<Uri> replicas, int concurrency, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(Math.Max(1, concurrency));
@@ -25,7 +28,7 @@ internal sealed class ClientFleet(RunMetrics metrics) : IAsyncDisposable
             await gate.WaitAsync(cancellationToken);
             try
             {
-                await client.ConnectAsync(uri, cancellationToken);
+                await client.ConnectAsync(replicas[client.Replica], cancellationToken);
                 metrics.CountConnected(1);
             }
             catch (HandshakeException error)

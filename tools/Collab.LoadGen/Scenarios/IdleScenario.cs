@@ -30,12 +30,12 @@ internal static class IdleScenario
             }
         }
 
-        var reporter = new ProgressReporter(metrics, target.ProcessId, log, settings.ReportInterval);
+        var reporter = new ProgressReporter(metrics, target, log, settings.ReportInterval);
         using var stopReporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporting = reporter.RunAsync(stopReporting.Token);
 
         log.WriteLine($"{target.Name}: opening {settings.Connections} idle connections over {documents} documents to {target.WebSocketUri}");
-        var connectTime = await fleet.ConnectAllAsync(target.WebSocketUri, settings.ConnectConcurrency, cancellationToken);
+        var connectTime = await fleet.ConnectAllAsync([target.WebSocketUri], settings.ConnectConcurrency, cancellationToken);
         log.WriteLine($"{target.Name}: {metrics.Connected}/{settings.Connections} connections synced in {connectTime.TotalSeconds:0.0} s");
 
         if (metrics.Connected == 0)

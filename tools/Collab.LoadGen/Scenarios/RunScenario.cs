@@ -20,19 +20,21 @@ internal static class RunScenario
         await using var fleet = new ClientFleet(metrics);
         for (var d = 0; d < settings.Documents; d++)
         {
-            var group = new DocumentGroup($"loadgen-{runId}-{d}", settings.ClientsPerDocument, random);
+            // client k of document d on replica (k + d) mod N: every document has clients on several replicas
+            var group = new DocumentGroup($"loadgen-{runId}-{d}", settings.ClientsPerDocument, random, target.Replicas.Count, firstReplica: d);
             for (var i = 0; i < settings.ClientsPerDocument; i++)
             {
                 fleet.Add(new SyncClient(group, i, metrics, settings.Client));
             }
         }
 
-        var reporter = new ProgressReporter(metrics, target.ProcessId, log, settings.ReportInterval);
+        var reporter = new ProgressReporter(metrics, target, log, settings.ReportInterval);
         using var stopReporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporting = reporter.RunAsync(stopReporting.Token);
 
-        log.WriteLine($"{target.Name}: connecting {fleet.Clients.Count} clients ({settings.Documents} documents × {settings.ClientsPerDocument}) to {target.WebSocketUri}");
-        var connectTime = await fleet.ConnectAllAsync(target.WebSocketUri, settings.ConnectConcurrency, cancellationToken);
+        var where = target.Replicas.Count == 1 ? target.WebSocketUri.ToString() : $"{target.Replicas.Count} replicas ({string.Join(", ", target.Replicas)})";
+        log.WriteLine($"{target.Name}: connecting {fleet.Clients.Count} clients ({settings.Documents} documents × {settings.ClientsPerDocument}) to {where}");
+        var connectTime = await fleet.ConnectAllAsync(target.Replicas, settings.ConnectConcurrency, cancellationToken);
         log.WriteLine($"{target.Name}: {metrics.Connected}/{fleet.Clients.Count} clients synced in {connectTime.TotalSeconds:0.0} s");
 
         if (metrics.Connected == 0)
@@ -48,7 +50,8 @@ internal static class RunScenario
         await Task.Delay(settings.Warmup, cancellationToken);
 
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var before = ProcessSample.Read(target.ProcessId);
+        var before = ProcessSample.Sum(target.ProcessIds);
+        var brokerBefore = ProcessSample.Read(target.Broker?.ProcessId);
         var windowStart = Stopwatch.GetTimestamp();
         metrics.WindowStart = windowStart;
         metrics.Measuring = true;
@@ -56,7 +59,8 @@ internal static class RunScenario
         await Task.Delay(settings.Duration, cancellationToken);
         metrics.Measuring = false;
         var windowEnd = Stopwatch.GetTimestamp();
-        var after = ProcessSample.Read(target.ProcessId);
+        var after = ProcessSample.Sum(target.ProcessIds);
+        var brokerAfter = ProcessSample.Read(target.Broker?.ProcessId);
         var selfAfter = Process.GetCurrentProcess().TotalProcessorTime;
 
         reporter.Phase = "drain";
@@ -94,7 +98,13 @@ internal static class RunScenario
             .Add("fan-out latency p95 (ms)", latencies.Milliseconds(95), "0.00")
             .Add("fan-out latency p99 (ms)", latencies.Milliseconds(99), "0.00")
             .Add("fan-out latency max (ms)", latencies.MaxMilliseconds, "0.00")
-            .Add("latency samples", latencies.Count, "0")
+            .Add("latency samples", latencies.Count, "0");
+        if (target.Replicas.Count > 1)
+        {
+            ReplicaFigures.AddFanOut(result, fleet.Clients, target.Replicas.Count);
+        }
+
+        result
             .Add("acknowledgement (SyncStatus) latency p50 (ms)", acknowledgements.Milliseconds(50), "0.00")
             .Add("acknowledgement (SyncStatus) latency p99 (ms)", acknowledgements.Milliseconds(99), "0.00")
             .Add("acknowledgement samples", acknowledgements.Count, "0")
@@ -103,8 +113,13 @@ internal static class RunScenario
             .Add("server CPU (% of one core)", cpu / window * 100, "0")
             .Add("server CPU per delivered update (µs)", delivered > 0 ? cpu / delivered * 1e6 : null, "0.0")
             .Add("server RSS at end of window (MiB)", after?.RssBytes / 1048576.0, "0")
-            .Add("load generator CPU (% of one core)", (selfAfter - selfBefore).TotalSeconds / window * 100, "0")
-            .Add("errors", metrics.Errors.Total, "0");
+            .Add("load generator CPU (% of one core)", (selfAfter - selfBefore).TotalSeconds / window * 100, "0");
+        if (target.Broker is not null)
+        {
+            ReplicaFigures.AddBroker(result, brokerBefore, brokerAfter, window, cpu, delivered);
+        }
+
+        result.Add("errors", metrics.Errors.Total, "0");
         result.ErrorCount = metrics.Errors.Total;
         result.ErrorSummary = metrics.Errors.Summary();
         log.WriteLine($"{target.Name}: closing {fleet.Clients.Count} clients");

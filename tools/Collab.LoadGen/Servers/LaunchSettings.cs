@@ -16,6 +16,10 @@ internal sealed record LaunchSettings(string RepositoryRoot, string Configuratio
     public string CollabAssemblyPath => CollabAssembly ?? Path.Combine(
         RepositoryRoot, "src", "Collab.SyncServer", "bin", Configuration, "net10.0", "Collab.SyncServer.dll");
 
+    /// <summary>The Kafka test cluster that Collab replicas share in a multi-replica run (same configuration).</summary>
+    public string KafkaTestClusterPath => Path.Combine(
+        RepositoryRoot, "tools", "Collab.KafkaTestCluster", "bin", Configuration, "net10.0", "Collab.KafkaTestCluster.dll");
+
     public string HocuspocusScript => Path.Combine(RepositoryRoot, "tests", "js", "loadgen", "hocuspocus-server.mjs");
 
     /// <summary>The folder above the running assembly (or the current directory) that holds Collab.sln.</summary>

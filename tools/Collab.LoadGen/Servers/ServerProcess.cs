@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Collab.LoadGen.Measurement;
 using Collab.LoadGen.Reports;
 using Collab.LoadGen.Scenarios;
 
@@ -13,49 +10,60 @@ namespace Collab.LoadGen.Servers;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _output;
+    private readonly StartedProcess _process;
+    private readonly ServerKind _kind;
     private readonly string _folder;
 
-    private ServerProcess(Process process, StreamWriter output, string folder, ServerTarget target)
+    private ServerProcess(StartedProcess process, ServerKind kind, string folder, ServerTarget target)
     {
         _process = process;
-        _output = output;
+        _kind = kind;
         _folder = folder;
         Target = target;
     }
 
     public ServerTarget Target { get; }
 
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, LaunchSettings settings, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="kind">Which server.</param>
+    /// <param name="settings">Where its program is.</param>
+    /// <param name="log">Where the start is reported.</param>
+    /// <param name="cancellationToken">Stops waiting for it.</param>
+    /// <param name="replica">For one replica of several: the broker they share and this replica's id.</param>
+    public static async Task<ServerProcess> StartAsync(
+        ServerKind kind, LaunchSettings settings, TextWriter log, CancellationToken cancellationToken, ReplicaLink? replica = null)
     {
-        var port = FreePort();
+        var port = StartedProcess.FreePort();
         var folder = Directory.CreateTempSubdirectory($"collab-loadgen-{kind.ToString().ToLowerInvariant()}-").FullName;
         var info = kind switch
         {
             ServerKind.Collab => CollabStartInfo(settings, port, folder),
             _ => HocuspocusStartInfo(settings, port),
         };
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
+        if (replica is not null)
+        {
+            AddReplicaArguments(info, kind, replica);
+        }
 
-        var output = new StreamWriter(Path.Combine(folder, "server.log")) { AutoFlush = true };
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
-        process.OutputDataReceived += (_, e) => Write(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var name = kind == ServerKind.Collab ? "Collab" : "Hocuspocus";
-        var server = new ServerProcess(process, output, folder, new ServerTarget(name, new Uri($"ws://127.0.0.1:{port}/"), process.Id));
+        StartedProcess process;
         try
         {
-            await WaitUntilReadyAsync(process, port, settings.StartTimeout, cancellationToken);
+            process = StartedProcess.Start(info, Path.Combine(folder, "server.log"));
         }
         catch
         {
-            var transcript = server.Transcript();
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
+        var name = (kind == ServerKind.Collab ? "Collab" : "Hocuspocus") + (replica is null ? "" : $" {replica.Id}");
+        var server = new ServerProcess(process, kind, folder, new ServerTarget(name, new Uri($"ws://127.0.0.1:{port}/"), process.Id));
+        try
+        {
+            await WaitUntilReadyAsync(process.Process, port, settings.StartTimeout, cancellationToken);
+        }
+        catch
+        {
+            var transcript = process.Transcript();
             await server.DisposeAsync();
             throw new InvalidOperationException($"{name} did not become ready on port {port} within {settings.StartTimeout.TotalSeconds:0} s. Output:\n{transcript}");
         }
@@ -71,23 +79,20 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task StopAndMeasureAsync(ScenarioResult result, TextWriter log)
     {
         var database = Path.Combine(_folder, "collab.db");
-        var running = Target.Name == "Collab" ? StorageFigures.FileBytes(database) : 0;
-        await StopAsync();
-        if (Target.Name == "Collab")
+        var running = _kind == ServerKind.Collab ? StorageFigures.FileBytes(database) : 0;
+        await _process.StopAsync();
+        if (_kind == ServerKind.Collab)
         {
             StorageFigures.AddTo(result, database, running, log);
         }
     }
 
+    /// <summary>Stops the server (SIGTERM, then kill) without measuring anything.</summary>
+    public Task StopAsync() => _process.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _process.Dispose();
-        lock (_output)
-        {
-            _output.Dispose();
-        }
-
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -97,33 +102,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync()
+    // Hocuspocus: @hocuspocus/extension-redis on the shared redis-server; Collab: the Kafka relay on the shared cluster.
+    private static void AddReplicaArguments(ProcessStartInfo info, ServerKind kind, ReplicaLink replica)
     {
-        if (!_process.HasExited)
-        {
-            Posix.Terminate(_process.Id);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-    }
-
-    private string Transcript()
-    {
-        lock (_output)
-        {
-            _output.Flush();
-        }
-
-        var lines = File.ReadAllLines(Path.Combine(_folder, "server.log"));
-        return string.Join('\n', lines.TakeLast(30));
+        var (addressFlag, idFlag) = kind == ServerKind.Collab ? ("--kafka-brokers", "--kafka-id") : ("--redis", "--redis-identifier");
+        info.ArgumentList.Add(addressFlag);
+        info.ArgumentList.Add(replica.BrokerAddress);
+        info.ArgumentList.Add(idFlag);
+        info.ArgumentList.Add(replica.Id);
     }
 
     private static ProcessStartInfo CollabStartInfo(LaunchSettings settings, int port, string folder)
@@ -197,31 +183,5 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException("not ready");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void Write(StreamWriter output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            try
-            {
-                output.WriteLine(line);
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
     }
 }

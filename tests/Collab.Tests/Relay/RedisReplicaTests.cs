@@ -1,0 +1,34 @@
+namespace Collab.Tests.Relay;
+
+/// <summary>Real providers on three replicas relayed through a real redis-server (pub/sub, like @hocuspocus/extension-redis).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisReplicaTests(RedisServerFixture redis)
+{
+    private async Task RunAsync(string @case)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.Configuration,
+            ["Collab:Relay:Prefix"] = "relay-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        await using var replicas = await Replicas.StartAsync(3, settings, cancellationToken: ct);
+        await replicas.WaitForPeersAsync(TimeSpan.FromSeconds(20), ct);
+        await replicas.RunAsync(@case, ct);
+    }
+
+    [Fact]
+    public Task ClientsOnDifferentReplicasConvergeOnEveryType() => RunAsync("converge");
+
+    [Fact]
+    public Task AwarenessCrossesReplicasAndLeavesWithItsClient() => RunAsync("awareness");
+
+    [Fact]
+    public Task StatelessBroadcastsReachEveryReplicaOnce() => RunAsync("stateless");
+
+    [Fact]
+    public Task AJoinerOnAnotherReplicaSeesEarlierEdits() => RunAsync("late-joiner");
+
+    [Fact]
+    public Task HocuspocusAndYWebsocketClientsOnDifferentReplicasConverge() => RunAsync("mixed-clients");
+}
