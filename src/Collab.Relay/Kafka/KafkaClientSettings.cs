@@ -57,7 +57,7 @@ internal static class KafkaClientSettings
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AllowAutoCreateTopics = true,
-            FetchWaitMaxMs = 100,
+            FetchWaitMaxMs = Milliseconds(options.FetchWait),
             SessionTimeoutMs = 10_000,
             HeartbeatIntervalMs = 1_000,
             TopicMetadataRefreshIntervalMs = 10_000,

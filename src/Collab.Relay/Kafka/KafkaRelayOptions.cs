@@ -46,6 +46,13 @@ public sealed class KafkaRelayOptions
     public TimeSpan SignalsTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// The longest a consumer fetch waits at the broker for new messages (<c>fetch.wait.max.ms</c>). A real broker answers
+    /// as soon as a message arrives, so this only bounds idle round trips; librdkafka's mock cluster answers only when it
+    /// expires, so it adds up to this much to every relayed message there. Default 5 ms.
+    /// </summary>
+    public TimeSpan FetchWait { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
     /// Idempotent production of durable messages (<c>enable.idempotence</c>: no duplicates or reordering on retries).
     /// Needs Kafka 0.11 or newer; turn it off for older brokers. Default true.
     /// </summary>

@@ -134,10 +134,6 @@ internal sealed partial class RelayService(
         {
             LogDrainTimedOut(name, _options.DisconnectDelay.TotalMilliseconds);
         }
-        catch (RelayUnavailableException)
-        {
-            // already logged where it failed; the change is stored locally and resynchronised later
-        }
     }
 
     /// <summary>Relays a local change of a held document (called in the order of the changes).</summary>
@@ -154,22 +150,27 @@ internal sealed partial class RelayService(
     public void Publish(RelayKind kind, string name, ReadOnlyMemory<byte> payload, string? target = null) =>
         _ = Observe(bus.PublishAsync(RelayMessage.Create(kind, name, bus.Instance, payload, target)), kind, name);
 
-    private async Task Observe(Task publish, RelayKind kind, string name)
+    /// <summary>Completes when the transport acknowledged or gave up (never faults): a failure is counted by the bus, and an update's is logged.</summary>
+    private Task Observe(Task publish, RelayKind kind, string name)
     {
-        try
+        if (publish.IsCompletedSuccessfully)
         {
-            await publish.ConfigureAwait(false);
+            return Task.CompletedTask;
         }
-        catch (RelayUnavailableException e)
-        {
-            if (kind == RelayKind.Update)
-            {
-                // stored locally; peers get it when the transport is back (resync)
-                LogUpdateNotRelayed(name, e.Message);
-            }
 
-            throw;
-        }
+        return publish.ContinueWith(
+            (t, state) =>
+            {
+                if (t.Exception?.InnerException is { } e && kind == RelayKind.Update)
+                {
+                    // stored locally; peers get it when the transport is back (resync)
+                    LogUpdateNotRelayed((string)state!, e.Message);
+                }
+            },
+            name,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private void OnStatusChanged(RelayStatus status)

@@ -18,6 +18,7 @@ public sealed class KafkaFaultTests(KafkaClusterFixture kafka)
     public async Task EditsDuringAThirtySecondKafkaOutageConvergeWithNothingLost()
     {
         var ct = TestContext.Current.CancellationToken;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Kafka: {kafka.Description}");
         if (kafka.Mock is not { } mock)
         {
             Assert.Skip($"The outage test takes the brokers down, which only the mock cluster allows ({kafka.Description}).");
@@ -68,6 +69,7 @@ public sealed class KafkaFaultTests(KafkaClusterFixture kafka)
     public async Task DuplicatedReorderedAndMalformedRelayMessagesAreDroppedWithoutHarm()
     {
         var ct = TestContext.Current.CancellationToken;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Kafka: {kafka.Description}");
         var settings = KafkaReplicaTests.Settings(kafka);
         var prefix = settings["Collab:Relay:Prefix"]!;
         await using var replicas = await Replicas.StartAsync(2, settings, cancellationToken: ct);

@@ -52,6 +52,7 @@ public sealed class ReplicaProcessTests(KafkaClusterFixture kafka)
     public async Task AReplicaKilledWithSigkillLosesNoAcknowledgedEdit()
     {
         var ct = TestContext.Current.CancellationToken;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Kafka: {kafka.Description}");
         using var folder = new TemporaryFolder();
         var servers = await StartAsync(2, folder, ct);
         try
