@@ -2,6 +2,7 @@ using Collab.LoadGen.Clients;
 using Collab.LoadGen.Reports;
 using Collab.LoadGen.Scenarios;
 using Collab.LoadGen.Servers;
+using Collab.Tests.Support;
 
 namespace Collab.Tests.LoadGen;
 
@@ -20,11 +21,16 @@ public sealed class MultiReplicaLoadGenTests
     }
 
     [Fact]
-    public async Task HocuspocusReplicasSharingRedisDeliverEveryUpdateAcrossReplicas()
+    public Task HocuspocusReplicasSharingRedisDeliverEveryUpdateAcrossReplicas() => RunAsync(ServerKind.Hocuspocus);
+
+    [Fact]
+    public Task CollabReplicasSharingKafkaDeliverEveryUpdateAcrossReplicas() => RunAsync(ServerKind.Collab);
+
+    private static async Task RunAsync(ServerKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
         var log = new StringWriter();
-        var launch = new LaunchSettings(LaunchSettings.FindRepositoryRoot(), "Debug", null, TimeSpan.FromSeconds(60));
+        var launch = new LaunchSettings(LaunchSettings.FindRepositoryRoot(), RepositoryPaths.Configuration, null, TimeSpan.FromSeconds(60));
         var settings = new RunSettings(
             Documents: 4,
             ClientsPerDocument: 3,
@@ -37,7 +43,7 @@ public sealed class MultiReplicaLoadGenTests
             ReportInterval: TimeSpan.FromSeconds(1),
             Client: new ClientSettings("token", ApplyMode.Each, Awareness: true, HandshakeTimeout: TimeSpan.FromSeconds(20)));
 
-        var servers = await ReplicaSet.StartAsync(ServerKind.Hocuspocus, 2, launch, log, ct);
+        var servers = await ReplicaSet.StartAsync(kind, 2, launch, log, ct);
         ScenarioResult result;
         await using (servers)
         {
