@@ -3,9 +3,9 @@ using Collab.Relay.InProcess;
 namespace Collab.Tests.Relay;
 
 /// <summary>Real providers on three replicas relayed through the in-process hub (the transport-independent behaviour).</summary>
-public sealed class InProcessReplicaTests
+public sealed class InProcessReplicaTests : ReplicaScenarioTests
 {
-    private static async Task RunAsync(string @case)
+    protected override async Task RunAsync(string @case)
     {
         var ct = TestContext.Current.CancellationToken;
         var hub = new InProcessRelayHub();
@@ -13,19 +13,4 @@ public sealed class InProcessReplicaTests
         await replicas.WaitForPeersAsync(TimeSpan.FromSeconds(10), ct);
         await replicas.RunAsync(@case, ct);
     }
-
-    [Fact]
-    public Task ClientsOnDifferentReplicasConvergeOnEveryType() => RunAsync("converge");
-
-    [Fact]
-    public Task AwarenessCrossesReplicasAndLeavesWithItsClient() => RunAsync("awareness");
-
-    [Fact]
-    public Task StatelessBroadcastsReachEveryReplicaOnce() => RunAsync("stateless");
-
-    [Fact]
-    public Task AJoinerOnAnotherReplicaSeesEarlierEdits() => RunAsync("late-joiner");
-
-    [Fact]
-    public Task HocuspocusAndYWebsocketClientsOnDifferentReplicasConverge() => RunAsync("mixed-clients");
 }

@@ -7,7 +7,7 @@ namespace Collab.Tests.Relay;
 /// <c>COLLAB_TEST_KAFKA</c> (each test uses its own topic prefix, so a shared broker works).
 /// </summary>
 [Collection(KafkaCollection.Name)]
-public sealed class KafkaReplicaTests(KafkaClusterFixture kafka)
+public sealed class KafkaReplicaTests(KafkaClusterFixture kafka) : ReplicaScenarioTests
 {
     internal static Dictionary<string, string?> Settings(KafkaClusterFixture kafka)
     {
@@ -22,7 +22,7 @@ public sealed class KafkaReplicaTests(KafkaClusterFixture kafka)
         };
     }
 
-    private async Task RunAsync(string @case)
+    protected override async Task RunAsync(string @case)
     {
         var ct = TestContext.Current.CancellationToken;
         TestContext.Current.TestOutputHelper?.WriteLine($"Kafka: {kafka.Description}");
@@ -30,19 +30,4 @@ public sealed class KafkaReplicaTests(KafkaClusterFixture kafka)
         await replicas.WaitForPeersAsync(TimeSpan.FromSeconds(20), ct);
         await replicas.RunAsync(@case, ct);
     }
-
-    [Fact]
-    public Task ClientsOnDifferentReplicasConvergeOnEveryType() => RunAsync("converge");
-
-    [Fact]
-    public Task AwarenessCrossesReplicasAndLeavesWithItsClient() => RunAsync("awareness");
-
-    [Fact]
-    public Task StatelessBroadcastsReachEveryReplicaOnce() => RunAsync("stateless");
-
-    [Fact]
-    public Task AJoinerOnAnotherReplicaSeesEarlierEdits() => RunAsync("late-joiner");
-
-    [Fact]
-    public Task HocuspocusAndYWebsocketClientsOnDifferentReplicasConverge() => RunAsync("mixed-clients");
 }

@@ -2,9 +2,9 @@ namespace Collab.Tests.Relay;
 
 /// <summary>Real providers on three replicas relayed through a real redis-server (pub/sub, like @hocuspocus/extension-redis).</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisReplicaTests(RedisServerFixture redis)
+public sealed class RedisReplicaTests(RedisServerFixture redis) : ReplicaScenarioTests
 {
-    private async Task RunAsync(string @case)
+    protected override async Task RunAsync(string @case)
     {
         var ct = TestContext.Current.CancellationToken;
         var settings = new Dictionary<string, string?>
@@ -16,19 +16,4 @@ public sealed class RedisReplicaTests(RedisServerFixture redis)
         await replicas.WaitForPeersAsync(TimeSpan.FromSeconds(20), ct);
         await replicas.RunAsync(@case, ct);
     }
-
-    [Fact]
-    public Task ClientsOnDifferentReplicasConvergeOnEveryType() => RunAsync("converge");
-
-    [Fact]
-    public Task AwarenessCrossesReplicasAndLeavesWithItsClient() => RunAsync("awareness");
-
-    [Fact]
-    public Task StatelessBroadcastsReachEveryReplicaOnce() => RunAsync("stateless");
-
-    [Fact]
-    public Task AJoinerOnAnotherReplicaSeesEarlierEdits() => RunAsync("late-joiner");
-
-    [Fact]
-    public Task HocuspocusAndYWebsocketClientsOnDifferentReplicasConverge() => RunAsync("mixed-clients");
 }
