@@ -36,6 +36,21 @@ public interface IRelayBus : IAsyncDisposable
     /// <returns>Completes as described; faults with <see cref="RelayUnavailableException"/> when the message could not be sent.</returns>
     Task PublishAsync(RelayMessage message);
 
+    /// <summary>
+    /// Sends a message like <see cref="PublishAsync"/>, reporting the outcome to <paramref name="delivered"/> (null, or the
+    /// <see cref="RelayUnavailableException"/>) instead of through a task: the hot path of relayed updates. The callback
+    /// may run on the transport's own thread: it must be short and must not block.
+    /// </summary>
+    /// <param name="message">The message (its origin is this instance).</param>
+    /// <param name="delivered">Called once with the outcome.</param>
+    void Publish(RelayMessage message, Action<Exception?> delivered) =>
+        PublishAsync(message).ContinueWith(
+            static (task, state) => ((Action<Exception?>)state!)(task.Exception?.InnerException),
+            delivered,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
     /// <summary>This instance now holds a document: transports that route by document (Redis) subscribe to it.</summary>
     /// <param name="document">The document name.</param>
     /// <returns>Completes when messages about it are delivered.</returns>

@@ -20,7 +20,10 @@ internal sealed partial class RelayReceiver
     private readonly Task _loop;
     private int _malformedLogged;
 
-    public RelayReceiver(string transport, string instance, Func<RelayMessage, ValueTask> receive, ILogger logger, TimeProvider time, int capacity = 10_000)
+    // inline: the transport posts from a thread of its own that may run the receiver (Kafka's consumer thread), so the
+    // waiting reader goes on there instead of on the thread pool; not where the poster may hold its caller's locks
+    // (in-process delivery happens on the publisher's thread)
+    public RelayReceiver(string transport, string instance, Func<RelayMessage, ValueTask> receive, ILogger logger, TimeProvider time, bool inline = false, int capacity = 10_000)
     {
         _transport = transport;
         _instance = instance;
@@ -33,6 +36,8 @@ internal sealed partial class RelayReceiver
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // no thread-pool hop per message where the transport's thread can run the receiver
+            AllowSynchronousContinuations = inline,
         });
         _loop = Task.Run(RunAsync);
     }

@@ -88,7 +88,7 @@ public sealed partial class KafkaRelayBus : IRelayBus
         using var activity = RelayTelemetry.ActivitySource.StartActivity("relay start");
         activity?.SetTag("messaging.system", "kafka");
         var loaded = KafkaNativeLibrary.EnsureLoaded();
-        _receiver = new RelayReceiver(Name, Instance, receive, _logger, _time);
+        _receiver = new RelayReceiver(Name, Instance, receive, _logger, _time, inline: true);
         _updates = new ProducerBuilder<string, byte[]>(KafkaClientSettings.DurableProducer(_options, Instance))
             .SetErrorHandler((_, e) => OnError("producer", e))
             .SetLogHandler((_, m) => OnLog(m))
@@ -131,14 +131,35 @@ public sealed partial class KafkaRelayBus : IRelayBus
     /// <inheritdoc />
     public Task PublishAsync(RelayMessage message)
     {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Publish(message, error =>
+        {
+            if (error is null)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(error);
+            }
+        });
+        return done.Task;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The callback runs on librdkafka's delivery-report thread (or at once when the producer refuses the message).</remarks>
+    public void Publish(RelayMessage message, Action<Exception?> delivered)
+    {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(delivered);
         var durable = message.Channel == RelayChannel.Durable;
         var producer = (durable ? _updates : _signals) ?? throw new InvalidOperationException("The Kafka relay is not started.");
         if (!durable && _status.State == RelayState.Disconnected)
         {
             // circuit open: a signal would only wait and then expire
             RelayTelemetry.Drop(Name, "unavailable");
-            return Task.FromException(new RelayUnavailableException($"Kafka is unavailable ({_status.Description})."));
+            delivered(new RelayUnavailableException($"Kafka is unavailable ({_status.Description})."));
+            return;
         }
 
         var topic = message.Kind switch
@@ -150,7 +171,6 @@ public sealed partial class KafkaRelayBus : IRelayBus
         var envelope = RelayEnvelope.Encode(message);
         var key = message.Kind is RelayKind.Heartbeat or RelayKind.Leave ? message.Origin : message.Document;
         var sent = Stopwatch.GetTimestamp();
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = envelope, Timestamp = new Timestamp(_time.GetUtcNow()) }, report =>
@@ -164,7 +184,7 @@ public sealed partial class KafkaRelayBus : IRelayBus
 
                     RelayTelemetry.Errors.Add(1, TransportTag, new KeyValuePair<string, object?>("error.type", report.Error.Code.ToString()));
                     RelayTelemetry.Drop(Name, "unavailable");
-                    done.TrySetException(new RelayUnavailableException($"Kafka did not accept the {message.Kind} message: {report.Error.Reason}", new KafkaException(report.Error)));
+                    delivered(new RelayUnavailableException($"Kafka did not accept the {message.Kind} message: {report.Error.Reason}", new KafkaException(report.Error)));
                     return;
                 }
 
@@ -174,19 +194,19 @@ public sealed partial class KafkaRelayBus : IRelayBus
                 }
 
                 SetStatus(RelayState.Connected, "delivered");
-                done.TrySetResult();
+                delivered(null);
             });
         }
         catch (ProduceException<string, byte[]> e)
         {
             RelayTelemetry.Errors.Add(1, TransportTag, new KeyValuePair<string, object?>("error.type", e.Error.Code.ToString()));
             RelayTelemetry.Drop(Name, "unavailable");
-            return Task.FromException(new RelayUnavailableException($"Kafka refused the {message.Kind} message: {e.Error.Reason}", e));
+            delivered(new RelayUnavailableException($"Kafka refused the {message.Kind} message: {e.Error.Reason}", e));
+            return;
         }
 
         RelayTelemetry.Produced.Add(1, TransportTag, new KeyValuePair<string, object?>("collab.relay.kind", message.Kind.ToString()));
         RelayTelemetry.ProducedBytes.Add(envelope.Length, TransportTag);
-        return done.Task;
     }
 
     private async Task TouchTopicsAsync()

@@ -13,8 +13,35 @@ internal sealed class HeldDocument(ServerDocument document)
 
     public ServerDocument Document { get; } = document;
 
-    /// <summary>The last durable publish of this document (they complete in order), for the unload's wait.</summary>
-    public Task LastPublish { get; set; } = Task.CompletedTask;
+    private int _inFlight;
+    private TaskCompletionSource? _drained;
+
+    /// <summary>An update of this document was handed to the transport.</summary>
+    public void BeginPublish() => Interlocked.Increment(ref _inFlight);
+
+    /// <summary>The transport acknowledged (or gave up on) one of this document's updates.</summary>
+    public void EndPublish()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            lock (_gate)
+            {
+                _drained?.TrySetResult();
+                _drained = null;
+            }
+        }
+    }
+
+    /// <summary>Completes when no update of this document is in flight.</summary>
+    public Task Drained()
+    {
+        lock (_gate)
+        {
+            return Volatile.Read(ref _inFlight) == 0
+                ? Task.CompletedTask
+                : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>Records which peer an awareness client id came from (a null state: the client left).</summary>
     public void TrackAwareness(ulong clientId, string peer, bool present)

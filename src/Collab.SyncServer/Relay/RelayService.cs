@@ -121,14 +121,15 @@ internal sealed partial class RelayService(
     /// <summary>Waits (at most DisconnectDelay) until the transport acknowledged the document's last relayed update.</summary>
     public async Task DrainAsync(string name)
     {
-        if (!_held.TryGetValue(name, out var held) || held.LastPublish.IsCompleted)
+        var drained = _held.TryGetValue(name, out var held) ? held.Drained() : Task.CompletedTask;
+        if (drained.IsCompleted)
         {
             return;
         }
 
         try
         {
-            await held.LastPublish.WaitAsync(_options.DisconnectDelay, time).ConfigureAwait(false);
+            await drained.WaitAsync(_options.DisconnectDelay, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -139,39 +140,23 @@ internal sealed partial class RelayService(
     /// <summary>Relays a local change of a held document (called in the order of the changes).</summary>
     public void PublishUpdate(string name, byte[] update)
     {
-        var task = Observe(bus.PublishAsync(RelayMessage.Create(RelayKind.Update, name, bus.Instance, update)), RelayKind.Update, name);
-        if (_held.TryGetValue(name, out var held))
+        var held = _held.GetValueOrDefault(name);
+        held?.BeginPublish();
+        bus.Publish(RelayMessage.Create(RelayKind.Update, name, bus.Instance, update), error =>
         {
-            held.LastPublish = task;
-        }
-    }
-
-    /// <summary>Relays an ephemeral signal about a document (awareness, stateless).</summary>
-    public void Publish(RelayKind kind, string name, ReadOnlyMemory<byte> payload, string? target = null) =>
-        _ = Observe(bus.PublishAsync(RelayMessage.Create(kind, name, bus.Instance, payload, target)), kind, name);
-
-    /// <summary>Completes when the transport acknowledged or gave up (never faults): a failure is counted by the bus, and an update's is logged.</summary>
-    private Task Observe(Task publish, RelayKind kind, string name)
-    {
-        if (publish.IsCompletedSuccessfully)
-        {
-            return Task.CompletedTask;
-        }
-
-        return publish.ContinueWith(
-            (t, state) =>
+            if (error is not null)
             {
-                if (t.Exception?.InnerException is { } e && kind == RelayKind.Update)
-                {
-                    // stored locally; peers get it when the transport is back (resync)
-                    LogUpdateNotRelayed((string)state!, e.Message);
-                }
-            },
-            name,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+                // stored locally; peers get it when the transport is back (resync)
+                LogUpdateNotRelayed(name, error.Message);
+            }
+
+            held?.EndPublish();
+        });
     }
+
+    /// <summary>Relays an ephemeral signal about a document (awareness, stateless); a failure is counted by the bus.</summary>
+    public void Publish(RelayKind kind, string name, ReadOnlyMemory<byte> payload, string? target = null) =>
+        bus.Publish(RelayMessage.Create(kind, name, bus.Instance, payload, target), static _ => { });
 
     private void OnStatusChanged(RelayStatus status)
     {
