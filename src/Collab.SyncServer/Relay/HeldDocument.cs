@@ -13,8 +13,21 @@ internal sealed class HeldDocument(ServerDocument document)
 
     public ServerDocument Document { get; } = document;
 
+    private readonly SequenceMark _relayed = new(inlineWaiters: true);
     private int _inFlight;
     private TaskCompletionSource? _drained;
+
+    /// <summary>Changes up to this sequence were loaded from storage: they are acknowledged without the relay.</summary>
+    public void StartRelayedAt(long sequence) => _relayed.Advance(sequence);
+
+    /// <summary>The transport acknowledged (or gave up on) the update of change <paramref name="sequence"/>.</summary>
+    public void Relayed(long sequence) => _relayed.Advance(sequence);
+
+    /// <summary>Completes once the update of change <paramref name="sequence"/> was acknowledged by the transport (or given up on).</summary>
+    public Task WhenRelayedAsync(long sequence) => _relayed.WhenReachedAsync(sequence);
+
+    /// <summary>The document is no longer held: nobody waits for it any more.</summary>
+    public void Forget() => _relayed.Cancel();
 
     /// <summary>An update of this document was handed to the transport.</summary>
     public void BeginPublish() => Interlocked.Increment(ref _inFlight);

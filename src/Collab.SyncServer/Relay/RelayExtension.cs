@@ -26,7 +26,8 @@ internal sealed class RelayExtension(RelayService relay) : ICollabExtension
     {
         if (payload.TransactionOrigin.ShouldRelay)
         {
-            relay.PublishUpdate(payload.DocumentName, payload.Update);
+            // under the document's lock, right after the change was counted: its sequence is the document's now
+            relay.PublishUpdate(payload.DocumentName, payload.Update, (payload.Document as ServerDocument)?.ChangeSequence ?? 0);
         }
 
         return default;

@@ -55,6 +55,15 @@ public sealed class RelayOptions
     /// <summary>A peer not heard from for this long is gone: the awareness states it relayed are removed. Default 10 s.</summary>
     public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// SyncStatus waits, beyond the local log, for the transport to acknowledge the change's update (the architecture's
+    /// "saved once durable in Kafka"). Default: on for Kafka, off for Redis (pub/sub keeps nothing) and in-process.
+    /// </summary>
+    public bool? AcknowledgeAfterRelay { get; set; }
+
+    /// <summary>Whether <see cref="AcknowledgeAfterRelay"/> is in effect for the transport.</summary>
+    public bool EffectiveAcknowledgeAfterRelay => AcknowledgeAfterRelay ?? Transport == "kafka";
+
     /// <summary>The Kafka transport's settings (brokers, topics, librdkafka properties).</summary>
     public KafkaRelayOptions Kafka { get; set; } = new();
 

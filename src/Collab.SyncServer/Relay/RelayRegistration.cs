@@ -3,6 +3,7 @@ using Collab.Relay.Events;
 using Collab.Relay.InProcess;
 using Collab.Relay.Kafka;
 using Collab.Relay.Redis;
+using Collab.SyncServer.Documents;
 using Collab.SyncServer.Hooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,11 @@ public static class RelayRegistration
         services.AddHostedService(sp => sp.GetRequiredService<RelayService>());
         services.AddCollabExtension<RelayExtension>();
         services.AddHealthChecks().AddCheck<RelayHealthCheck>("relay");
+        services.TryAddSingleton<StoreSyncDurability>();
+        services.Replace(ServiceDescriptor.Singleton<ISyncDurability>(sp =>
+            sp.GetRequiredService<IOptions<RelayOptions>>().Value.EffectiveAcknowledgeAfterRelay
+                ? new RelayedSyncDurability(sp.GetRequiredService<StoreSyncDurability>(), sp.GetRequiredService<RelayService>())
+                : sp.GetRequiredService<StoreSyncDurability>()));
         return builder;
     }
 

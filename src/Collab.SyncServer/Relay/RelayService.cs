@@ -77,6 +77,7 @@ internal sealed partial class RelayService(
     public async Task HoldAsync(ServerDocument document)
     {
         var held = new HeldDocument(document);
+        held.StartRelayedAt(document.ChangeSequence);
         _held[document.Name] = held;
         await bus.JoinAsync(document.Name).ConfigureAwait(false);
         var peers = _peers.Live;
@@ -114,6 +115,7 @@ internal sealed partial class RelayService(
         if (_held.TryGetValue(name, out var held) && held.Document.IsDestroyed)
         {
             _held.TryRemove(new KeyValuePair<string, HeldDocument>(name, held));
+            held.Forget();
             await bus.LeaveAsync(name).ConfigureAwait(false);
         }
     }
@@ -137,8 +139,8 @@ internal sealed partial class RelayService(
         }
     }
 
-    /// <summary>Relays a local change of a held document (called in the order of the changes).</summary>
-    public void PublishUpdate(string name, byte[] update)
+    /// <summary>Relays a local change of a held document (called in the order of the changes, with the change's sequence).</summary>
+    public void PublishUpdate(string name, byte[] update, long sequence)
     {
         var held = _held.GetValueOrDefault(name);
         held?.BeginPublish();
@@ -150,9 +152,15 @@ internal sealed partial class RelayService(
                 LogUpdateNotRelayed(name, error.Message);
             }
 
+            // given up on counts too: the change is in the local log, and waiting longer would never end
+            held?.Relayed(sequence);
             held?.EndPublish();
         });
     }
+
+    /// <summary>Completes once the transport acknowledged the update of change <paramref name="sequence"/> of a held document.</summary>
+    public Task WhenRelayedAsync(ServerDocument document, long sequence) =>
+        _held.TryGetValue(document.Name, out var held) && held.Document == document ? held.WhenRelayedAsync(sequence) : Task.CompletedTask;
 
     /// <summary>Relays an ephemeral signal about a document (awareness, stateless); a failure is counted by the bus.</summary>
     public void Publish(RelayKind kind, string name, ReadOnlyMemory<byte> payload, string? target = null) =>

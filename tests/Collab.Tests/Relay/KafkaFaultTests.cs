@@ -119,6 +119,42 @@ public sealed class KafkaFaultTests(KafkaClusterFixture kafka)
         Assert.All(replicas.Apps, r => Assert.Equal(RelayState.Connected, r.Services.GetRequiredService<IRelayBus>().Status.State));
     }
 
+    [Fact]
+    public async Task SavedIsAcknowledgedOnlyOnceKafkaHasTheUpdateAndFollowsItsReturn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Kafka: {kafka.Description}");
+        if (kafka.Mock is not { } mock)
+        {
+            Assert.Skip($"The test takes the brokers down, which only the mock cluster allows ({kafka.Description}).");
+            return;
+        }
+
+        await using var replicas = await Replicas.StartAsync(1, KafkaReplicaTests.Settings(kafka), cancellationToken: ct);
+        var durability = replicas.Apps[0].Services.GetRequiredService<ISyncDurability>();
+        Assert.IsType<RelayedSyncDurability>(durability);
+        await using var direct = await Registry(replicas, 0).OpenDirectConnectionAsync("acknowledged-" + Guid.NewGuid().ToString("N")[..8]);
+        direct.Transact(t => t.Doc.GetText("text").Insert(0, "up;"));
+        await durability.WhenDurableAsync(direct.Document, direct.Document.ChangeSequence).WaitAsync(TimeSpan.FromSeconds(20), ct);
+
+        var brokers = Enumerable.Range(1, mock.BrokerCount).ToList();
+        brokers.ForEach(mock.SetBrokerDown);
+        Task saved;
+        try
+        {
+            direct.Transact(t => t.Doc.GetText("text").Insert(0, "down;"));
+            saved = durability.WhenDurableAsync(direct.Document, direct.Document.ChangeSequence);
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            Assert.False(saved.IsCompleted, "a change was acknowledged while Kafka was down");
+        }
+        finally
+        {
+            brokers.ForEach(mock.SetBrokerUp);
+        }
+
+        await saved.WaitAsync(TimeSpan.FromSeconds(60), ct);
+    }
+
     private static DocumentRegistry Registry(Replicas replicas, int index) => replicas.Apps[index].Services.GetRequiredService<DocumentRegistry>();
 
     private static string Text(DirectConnection connection) => connection.Read(d => d.GetText("text").ToString());

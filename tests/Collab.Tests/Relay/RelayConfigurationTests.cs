@@ -89,6 +89,14 @@ public sealed class RelayConfigurationTests
     }
 
     [Fact]
+    public void SavedWaitsForTheRelayOnKafkaOnlyUnlessConfigured()
+    {
+        Assert.True(Options([], ("KAFKA_BROKERS", "b:9092")).EffectiveAcknowledgeAfterRelay);
+        Assert.False(Options([], ("ConnectionStrings:redis", "localhost:6379")).EffectiveAcknowledgeAfterRelay);
+        Assert.False(Options([], ("KAFKA_BROKERS", "b:9092"), ("Collab:Relay:AcknowledgeAfterRelay", "false")).EffectiveAcknowledgeAfterRelay);
+    }
+
+    [Fact]
     public void WithoutAnIdentifierEachInstanceGetsAUniqueOne() =>
         Assert.NotEqual(Options([], ("KAFKA_BROKERS", "b:9092")).Identifier, Options([], ("KAFKA_BROKERS", "b:9092")).Identifier);
 
