@@ -144,7 +144,7 @@ internal sealed partial class RelayService(
     {
         var held = _held.GetValueOrDefault(name);
         held?.BeginPublish();
-        bus.Publish(RelayMessage.Create(RelayKind.Update, name, bus.Instance, update), error =>
+        void Done(Exception? error)
         {
             if (error is not null)
             {
@@ -155,7 +155,17 @@ internal sealed partial class RelayService(
             // given up on counts too: the change is in the local log, and waiting longer would never end
             held?.Relayed(sequence);
             held?.EndPublish();
-        });
+        }
+
+        try
+        {
+            bus.Publish(RelayMessage.Create(RelayKind.Update, name, bus.Instance, update), Done);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // the relay stopped before the server (shutdown): the change is stored here
+            Done(e);
+        }
     }
 
     /// <summary>Completes once the transport acknowledged the update of change <paramref name="sequence"/> of a held document.</summary>
