@@ -6,35 +6,20 @@ namespace Collab.Relay.Kafka;
 /// <summary>The librdkafka settings of the relay's clients: Collab's defaults first, the configured properties last (they win).</summary>
 internal static class KafkaClientSettings
 {
-    public static ProducerConfig DurableProducer(KafkaRelayOptions options, string instance)
+    /// <summary>
+    /// The durable producer (updates, events: <c>acks=all</c>, idempotent, lingering, retried until UpdatesTimeout, so an
+    /// outage shorter than that loses nothing) or the signal producer (<c>acks=1</c>, no linger, a short timeout).
+    /// </summary>
+    public static ProducerConfig Producer(KafkaRelayOptions options, string instance, bool durable)
     {
         var config = new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
-            ClientId = $"{instance}-updates",
-            Acks = Acks.All,
-            EnableIdempotence = options.Idempotence,
-            LingerMs = options.UpdatesLinger.TotalMilliseconds,
-            MessageTimeoutMs = Milliseconds(options.UpdatesTimeout),
-            // retried until the timeout: an outage shorter than UpdatesTimeout loses nothing
-            ReconnectBackoffMs = 100,
-            ReconnectBackoffMaxMs = 10_000,
-            SocketNagleDisable = true,
-        };
-        Apply(config, options.Settings, options.ProducerSettings);
-        return config;
-    }
-
-    public static ProducerConfig SignalProducer(KafkaRelayOptions options, string instance)
-    {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = options.BootstrapServers,
-            ClientId = $"{instance}-signals",
-            Acks = Acks.Leader,
-            EnableIdempotence = false,
-            LingerMs = 0,
-            MessageTimeoutMs = Milliseconds(options.SignalsTimeout),
+            ClientId = durable ? $"{instance}-updates" : $"{instance}-signals",
+            Acks = durable ? Acks.All : Acks.Leader,
+            EnableIdempotence = durable && options.Idempotence,
+            LingerMs = durable ? options.UpdatesLinger.TotalMilliseconds : 0,
+            MessageTimeoutMs = Milliseconds(durable ? options.UpdatesTimeout : options.SignalsTimeout),
             QueueBufferingMaxMessages = 100_000,
             ReconnectBackoffMs = 100,
             ReconnectBackoffMaxMs = 10_000,

@@ -89,11 +89,11 @@ public sealed partial class KafkaRelayBus : IRelayBus
         activity?.SetTag("messaging.system", "kafka");
         var loaded = KafkaNativeLibrary.EnsureLoaded();
         _receiver = new RelayReceiver(Name, Instance, receive, _logger, _time, inline: true);
-        _updates = new ProducerBuilder<string, byte[]>(KafkaClientSettings.DurableProducer(_options, Instance))
+        _updates = new ProducerBuilder<string, byte[]>(KafkaClientSettings.Producer(_options, Instance, durable: true))
             .SetErrorHandler((_, e) => OnError("producer", e))
             .SetLogHandler((_, m) => OnLog(m))
             .Build();
-        _signals = new ProducerBuilder<string, byte[]>(KafkaClientSettings.SignalProducer(_options, Instance))
+        _signals = new ProducerBuilder<string, byte[]>(KafkaClientSettings.Producer(_options, Instance, durable: false))
             .SetErrorHandler((_, e) => OnError("producer", e))
             .SetLogHandler((_, m) => OnLog(m))
             .Build();

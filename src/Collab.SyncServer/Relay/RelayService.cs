@@ -32,8 +32,6 @@ internal sealed partial class RelayService(
 
     public IRelayBus Bus => bus;
 
-    public string Instance => bus.Instance;
-
     public IReadOnlyList<string> LivePeers => _peers.Live;
 
     public int HeldCount => _held.Count;
