@@ -2,9 +2,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1235");
+builder.AddCollabWorkerStorage();
+builder.AddCollabPersistenceWorker();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapPersistenceApi();
 
 app.Run();

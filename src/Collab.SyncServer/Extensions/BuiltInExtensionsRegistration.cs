@@ -14,6 +14,8 @@ public static class BuiltInExtensionsRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCollabThrottle();
         builder.AddCollabAuth();
+        // before SQLite: a persistence worker turns the embedded store off
+        builder.AddCollabPersistenceClient();
         builder.AddCollabSqlite();
         builder.AddCollabWebhook();
         builder.AddCollabLogger();
