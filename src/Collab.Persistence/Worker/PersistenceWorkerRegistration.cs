@@ -28,6 +28,8 @@ public static class PersistenceWorkerRegistration
             throw new InvalidOperationException("The persistence worker cannot start: " + string.Join(" ", errors));
         }
 
+        // before any Kafka client is built: the bundled librdkafka, not an operating-system one
+        Collab.Relay.Kafka.KafkaNativeLibrary.EnsureLoaded();
         var identity = new WorkerIdentity(options.Identifier.Length > 0 ? options.Identifier : $"{Environment.MachineName}-{Environment.ProcessId}");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);

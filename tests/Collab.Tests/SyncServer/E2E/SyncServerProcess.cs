@@ -14,11 +14,12 @@ internal sealed partial class SyncServerProcess(ChildProcess process, Uri addres
 
     public string Transcript => process.Transcript;
 
-    public static async Task<SyncServerProcess> StartAsync(string databasePath, CancellationToken cancellationToken, params string[] arguments)
+    /// <summary>Starts the server; with a null <paramref name="databasePath"/> no <c>--sqlite</c> flag is given (the configuration decides).</summary>
+    public static async Task<SyncServerProcess> StartAsync(string? databasePath, CancellationToken cancellationToken, params string[] arguments)
     {
         var process = ChildProcess.StartDotnet(
             RepositoryPaths.BuiltAssembly("src", "Collab.SyncServer"),
-            ["--urls", "http://127.0.0.1:0", "--sqlite", databasePath, .. arguments]);
+            ["--urls", "http://127.0.0.1:0", .. databasePath is null ? Array.Empty<string>() : ["--sqlite", databasePath], .. arguments]);
         try
         {
             var line = await process.WaitForLineAsync("", TimeSpan.FromSeconds(60), cancellationToken, l => ListeningOn().IsMatch(l));
