@@ -67,9 +67,19 @@ public sealed class AppHostTests
                 Assert.Equal("OK edit", (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-edit.mjs", WebSocketUri(front), $"through-proxy-{i}", "edit")).Trim());
             }
 
-            // Each replica keeps its own SQLite folder, named by slot.
-            Assert.True(File.Exists(Path.Combine(data.FullName, "syncserver-0", "collab.db")));
-            Assert.True(File.Exists(Path.Combine(data.FullName, "syncserver-1", "collab.db")));
+            // The persistence worker stores what the replicas relayed, in its own SQLite file; the replicas store nothing.
+            var stored = Path.Combine(data.FullName, "persistence", "persistence.db");
+            var storeDeadline = DateTime.UtcNow + Patience;
+            using (var store = new Collab.Persistence.Storage.SqliteDocumentStore(stored))
+            {
+                while ((await store.ListAsync("through-proxy-", cancellationToken: ct)).Count < 4)
+                {
+                    Assert.True(DateTime.UtcNow < storeDeadline, "the worker did not store the documents edited through the proxy");
+                    await Task.Delay(250, ct);
+                }
+            }
+
+            Assert.False(Directory.Exists(Path.Combine(data.FullName, "syncserver-0")));
 
             // Services get the test cluster's address as ConnectionStrings__kafka, and it is a working Kafka.
             var kafka = await app.GetConnectionStringAsync("kafka", ct);
@@ -245,10 +255,18 @@ public sealed class AppHostTests
             var resources = manifest.RootElement.GetProperty("resources");
             var syncserver = resources.GetProperty("syncserver");
             Assert.Equal("project.v0", syncserver.GetProperty("type").GetString());
-            Assert.Equal("{persistence.bindings.http.url}", syncserver.GetProperty("env").GetProperty("services__persistence__http__0").GetString());
-            Assert.Equal("project.v0", resources.GetProperty("persistence").GetProperty("type").GetString());
+            var env = syncserver.GetProperty("env");
             if (relay == "kafka")
             {
+                // the worker stores; the replicas load through it by service discovery, with a generated secret key
+                Assert.Equal("project.v0", resources.GetProperty("persistence").GetProperty("type").GetString());
+                Assert.Equal("{persistence.bindings.http.url}", env.GetProperty("services__persistence__http__0").GetString());
+                Assert.Equal("http://persistence", env.GetProperty("Collab__Persistence__Url").GetString());
+                Assert.Equal("{persistence-key.value}", env.GetProperty("Collab__Persistence__ApiKey").GetString());
+                Assert.Equal("{persistence-key.value}", resources.GetProperty("persistence").GetProperty("env").GetProperty("Collab__Persistence__ApiKey").GetString());
+                Assert.Equal("{kafka.connectionString}", resources.GetProperty("persistence").GetProperty("env").GetProperty("ConnectionStrings__kafka").GetString());
+                Assert.True(resources.GetProperty("persistence-key").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+
                 // Kafka is whatever broker the deployment names (Event Hubs' Kafka endpoint, any Kafka): a secret parameter.
                 Assert.Equal("parameter.v0", resources.GetProperty("kafka").GetProperty("type").GetString());
                 Assert.True(resources.GetProperty("kafka").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
@@ -256,6 +274,9 @@ public sealed class AppHostTests
             }
             else
             {
+                // without Kafka there is no stream for a worker to consume: each replica keeps its own SQLite file
+                Assert.False(resources.TryGetProperty("persistence", out _));
+                Assert.False(env.TryGetProperty("Collab__Persistence__Url", out _));
                 Assert.Equal("container.v0", resources.GetProperty("redis").GetProperty("type").GetString());
                 Assert.Equal("{redis.connectionString}", syncserver.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
                 Assert.False(resources.TryGetProperty("kafka", out _));
