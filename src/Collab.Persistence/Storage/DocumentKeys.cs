@@ -77,8 +77,25 @@ public static class DocumentKeys
             : throw new ArgumentException($"A document name is limited to {MaxNameBytes} UTF-8 bytes; this one has {bytes.Length}.", nameof(documentName));
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="documentName"/> is a legal name.</summary>
-    public static void Validate(string documentName) => _ = NameBytes(documentName);
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="documentName"/> is a legal name (allocates nothing).</summary>
+    public static void Validate(string documentName)
+    {
+        ArgumentNullException.ThrowIfNull(documentName);
+        int length;
+        try
+        {
+            length = StrictUtf8.GetByteCount(documentName);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException("A document name cannot hold a lone UTF-16 surrogate (it has no UTF-8 form).", nameof(documentName), e);
+        }
+
+        if (length > MaxNameBytes)
+        {
+            throw new ArgumentException($"A document name is limited to {MaxNameBytes} UTF-8 bytes; this one has {length}.", nameof(documentName));
+        }
+    }
 
     /// <summary>The storage key of a document name.</summary>
     public static string Encode(string documentName) => Encode(NameBytes(documentName));
