@@ -32,13 +32,14 @@ public sealed class FileSystemDocumentStoreTests : DocumentStoreContractTests
     {
         var store = (FileSystemDocumentStore)await OpenAsync();
         await store.StoreAsync("doc", TextStates.Of("before"), Ct);
-        store.WriteInterceptor = file => new FailingStream(file, failAfter: 100);
+        store.WriteInterceptor = file => new FailingStream(file, failAfter: 40);
         var big = new byte[1024 * 1024];
         new Random(1).NextBytes(big);
 
         var error = await Assert.ThrowsAsync<DocumentStoreException>(() => store.StoreAsync("doc", big, Ct));
         var mergeError = await Assert.ThrowsAsync<DocumentStoreException>(() => store.MergeAsync("doc", TextStates.Of("more", clientId: 9), Ct));
 
+        TestContext.Current.TestOutputHelper?.WriteLine(error.Message);
         Assert.True(error.IsDiskFull);
         Assert.Contains("disk is full", error.Message, StringComparison.Ordinal);
         Assert.Contains(store.PathOf("doc"), error.Message, StringComparison.Ordinal);

@@ -47,6 +47,7 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
 
         var error = await Assert.ThrowsAsync<DocumentStoreException>(() => store.StoreAsync("doc", TextStates.Of("x"), Ct));
 
+        TestContext.Current.TestOutputHelper?.WriteLine(error.Message);
         Assert.Contains("collab-missing-bucket", error.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
@@ -64,6 +65,7 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
         var loadError = await Assert.ThrowsAsync<DocumentStoreException>(() => store.LoadAsync("doc", Ct));
         await Assert.ThrowsAsync<DocumentStoreException>(() => store.ListAsync(cancellationToken: Ct));
 
+        TestContext.Current.TestOutputHelper?.WriteLine(storeError.Message);
         Assert.Contains($"s3://{_bucket}/docs/doc.ydoc", storeError.Message, StringComparison.Ordinal);
         Assert.Contains("unchanged", storeError.Message, StringComparison.Ordinal);
         Assert.Contains(_bucket, loadError.Message, StringComparison.Ordinal);
