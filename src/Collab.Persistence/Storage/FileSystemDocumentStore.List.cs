@@ -46,6 +46,11 @@ public sealed partial class FileSystemDocumentStore
                     continue;
                 }
 
+                if (DocumentKeys.Encode(header.NameBytes) != key)
+                {
+                    continue; // a file under another name's key (a copy, or a hash collision): not this key's document
+                }
+
                 name = header.NameBytes;
             }
 

@@ -75,8 +75,7 @@ public sealed partial class FileSystemDocumentStore : IDocumentStore
         var path = Path.Combine(DirectoryPath, key + Extension);
         if (DocumentKeys.IsHashed(key))
         {
-            // refuses to write over another name's file (a hash collision)
-            _ = await ReadAsync("store", documentName, nameBytes, path, cancellationToken);
+            _ = await CheckOwnerAsync("store", documentName, nameBytes, path, cancellationToken);
         }
 
         await WriteAsync(documentName, nameBytes, path, state, cancellationToken);
@@ -115,7 +114,7 @@ public sealed partial class FileSystemDocumentStore : IDocumentStore
         var key = DocumentKeys.Encode(nameBytes);
         using var held = await _locks.AcquireAsync(key, cancellationToken);
         var path = Path.Combine(DirectoryPath, key + Extension);
-        if (DocumentKeys.IsHashed(key) && await ReadAsync("delete", documentName, nameBytes, path, cancellationToken) is null)
+        if (DocumentKeys.IsHashed(key) && !await CheckOwnerAsync("delete", documentName, nameBytes, path, cancellationToken))
         {
             return false;
         }
@@ -139,6 +138,30 @@ public sealed partial class FileSystemDocumentStore : IDocumentStore
         {
             throw new DocumentStoreException("delete", documentName, path, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Whether a file is under a hashed key; refuses to write over or delete the file of another name under the same
+    /// key (a SHA-256 collision). A file whose header is unreadable counts as this document's: a fresh full state (or a
+    /// delete) is how a corrupted document is repaired.
+    /// </summary>
+    private static async Task<bool> CheckOwnerAsync(string operation, string documentName, byte[] nameBytes, string path, CancellationToken cancellationToken)
+    {
+        StoredHeader? header;
+        try
+        {
+            header = await ReadHeaderAsync(path, cancellationToken);
+        }
+        catch (DocumentStoreCorruptedException)
+        {
+            return true;
+        }
+
+        return header is null
+            ? false
+            : header.NameBytes.AsSpan().SequenceEqual(nameBytes)
+                ? true
+                : throw new DocumentStoreException(operation, documentName, path, "the file belongs to another document whose name hashes to the same key (a SHA-256 collision); nothing was changed.");
     }
 
     private async Task<byte[]?> ReadAsync(string operation, string documentName, byte[] nameBytes, string path, CancellationToken cancellationToken)

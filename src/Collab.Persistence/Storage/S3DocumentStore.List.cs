@@ -80,7 +80,8 @@ public sealed partial class S3DocumentStore
             return null;
         }
 
-        return (await ReadHeaderAsync(objectKey, cancellationToken))?.NameBytes;
+        // an object under another name's key (a copy, or a hash collision) is not this key's document
+        return await ReadHeaderAsync(objectKey, cancellationToken) is { } header && DocumentKeys.Encode(header.NameBytes) == key ? header.NameBytes : null;
     }
 
     /// <summary>The header of an object (a ranged GET); null when there is no such object.</summary>

@@ -65,8 +65,7 @@ public sealed partial class S3DocumentStore : IDocumentStore, IDisposable
         using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (DocumentKeys.IsHashed(key))
         {
-            // refuses to write over another name's object (a hash collision)
-            _ = await ReadAsync("store", documentName, nameBytes, key, cancellationToken);
+            _ = await CheckOwnerAsync("store", documentName, nameBytes, key, cancellationToken);
         }
 
         await WriteAsync(documentName, nameBytes, key, state, cancellationToken);
@@ -108,14 +107,9 @@ public sealed partial class S3DocumentStore : IDocumentStore, IDisposable
         {
             if (DocumentKeys.IsHashed(key))
             {
-                if (await ReadHeaderAsync(key, cancellationToken) is not { } header)
+                if (!await CheckOwnerAsync("delete", documentName, nameBytes, key, cancellationToken))
                 {
                     return false;
-                }
-
-                if (!header.NameBytes.AsSpan().SequenceEqual(nameBytes))
-                {
-                    throw Collision("delete", documentName, key);
                 }
             }
             else
@@ -147,6 +141,33 @@ public sealed partial class S3DocumentStore : IDocumentStore, IDisposable
     }
 
     private string ObjectKey(byte[] nameBytes) => _options.Prefix + DocumentKeys.Encode(nameBytes) + FileSystemDocumentStore.Extension;
+
+    /// <summary>
+    /// Whether an object is under a hashed key; refuses to write over or delete the object of another name under the
+    /// same key (a SHA-256 collision). An object whose header is unreadable counts as this document's: a fresh full
+    /// state (or a delete) is how a corrupted document is repaired.
+    /// </summary>
+    private async Task<bool> CheckOwnerAsync(string operation, string documentName, byte[] nameBytes, string key, CancellationToken cancellationToken)
+    {
+        await EnsureBucketAsync(cancellationToken);
+        StoredHeader? header;
+        try
+        {
+            header = await ReadHeaderAsync(key, cancellationToken);
+        }
+        catch (DocumentStoreCorruptedException)
+        {
+            return true;
+        }
+        catch (Exception e) when (IsServiceFailure(e, cancellationToken))
+        {
+            throw Failure(operation, documentName, key, e, write: true);
+        }
+
+        return header is null
+            ? false
+            : header.NameBytes.AsSpan().SequenceEqual(nameBytes) ? true : throw Collision(operation, documentName, key);
+    }
 
     private async Task<byte[]?> ReadAsync(string operation, string documentName, byte[] nameBytes, string key, CancellationToken cancellationToken)
     {

@@ -167,6 +167,32 @@ public abstract partial class DocumentStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoringAFreshStateOverACorruptedDocumentRepairsIt()
+    {
+        var store = await OpenAsync();
+        var name = "long " + new string('n', 300);
+        await store.StoreAsync(name, TextStates.Of("hello"), Ct);
+        await CorruptAsync(store, name);
+
+        await store.StoreAsync(name, TextStates.Of("repaired"), Ct);
+
+        Assert.Equal("repaired", TextStates.Read((await store.LoadAsync(name, Ct))!));
+    }
+
+    [Fact]
+    public async Task ACorruptedDocumentCanBeDeleted()
+    {
+        var store = await OpenAsync();
+        var name = "long " + new string('n', 300);
+        await store.StoreAsync(name, TextStates.Of("hello"), Ct);
+        await CorruptAsync(store, name);
+
+        Assert.True(await store.DeleteAsync(name, Ct));
+
+        Assert.Null(await store.LoadAsync(name, Ct));
+    }
+
+    [Fact]
     public async Task AnEmptyStateOrUpdateIsRejected()
     {
         var store = await OpenAsync();

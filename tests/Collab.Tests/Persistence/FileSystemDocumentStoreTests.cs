@@ -104,6 +104,25 @@ public sealed class FileSystemDocumentStoreTests : DocumentStoreContractTests
         Assert.Equal(files.Length, files.Select(f => f.ToUpperInvariant()).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ADocumentUnderAnotherNamesHashedKeyIsNeitherServedNorOverwritten()
+    {
+        var store = (FileSystemDocumentStore)await OpenAsync();
+        var owner = new string('o', 300);
+        var other = new string('o', 299) + "x";
+        await store.StoreAsync(owner, TextStates.Of("owner's"), Ct);
+        // what a SHA-256 collision would look like: the other name's key holds the owner's file
+        File.Copy(store.PathOf(owner), store.PathOf(other));
+
+        var load = await Assert.ThrowsAsync<DocumentStoreException>(() => store.LoadAsync(other, Ct));
+        await Assert.ThrowsAsync<DocumentStoreException>(() => store.StoreAsync(other, TextStates.Of("other's"), Ct));
+        await Assert.ThrowsAsync<DocumentStoreException>(() => store.DeleteAsync(other, Ct));
+
+        Assert.Contains("collision", load.Message, StringComparison.Ordinal);
+        Assert.Equal("owner's", TextStates.Read((await store.LoadAsync(owner, Ct))!));
+        Assert.Equal([owner], (await store.ListAsync(cancellationToken: Ct)).Select(d => d.Name));
+    }
+
     /// <summary>Passes writes to the file until <c>failAfter</c> bytes, then fails like a full disk (ENOSPC).</summary>
     private sealed class FailingStream(Stream inner, long failAfter) : Stream
     {
