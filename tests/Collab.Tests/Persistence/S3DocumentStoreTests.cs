@@ -1,7 +1,10 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Collab.Persistence.Storage;
+using Collab.Tests.Support;
 using Collab.Tests.SyncServer.Extensions.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Collab.Tests.Persistence;
 
@@ -73,7 +76,45 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
         Assert.Equal("before", TextStates.Read((await store.LoadAsync("doc", Ct))!));
     }
 
-    private async Task PutRawAsync(string key, Action<byte[]>? change = null, bool truncate = false)
+    [Fact]
+    public async Task AnErrorAnswerOfTheServiceIsReportedWithWhatItSaid()
+    {
+        await using var failing = await LoopbackApp.StartAsync(_ => { }, app => app.Run(async context =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        }), cancellationToken: Ct);
+        using var store = new S3DocumentStore(Options(failing.Address.Port, createBucket: false));
+
+        var storeError = await Assert.ThrowsAsync<DocumentStoreException>(() => store.StoreAsync("doc", TextStates.Of("x"), Ct));
+        var loadError = await Assert.ThrowsAsync<DocumentStoreException>(() => store.LoadAsync("doc", Ct));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(storeError.Message);
+        Assert.Contains($"s3://{_bucket}/docs/doc.ydoc", storeError.Message, StringComparison.Ordinal);
+        Assert.Contains("503 SlowDown: Please reduce your request rate.", storeError.Message, StringComparison.Ordinal);
+        Assert.Contains("503", loadError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADocumentUnderAnotherNamesHashedKeyIsNeitherServedNorOverwritten()
+    {
+        var store = (S3DocumentStore)await OpenAsync();
+        var owner = new string('o', 300);
+        var other = new string('o', 299) + "x";
+        await store.StoreAsync(owner, TextStates.Of("owner's"), Ct);
+        await PutRawAsync(store.KeyOf(owner), to: store.KeyOf(other));
+
+        var load = await Assert.ThrowsAsync<DocumentStoreException>(() => store.LoadAsync(other, Ct));
+        await Assert.ThrowsAsync<DocumentStoreException>(() => store.StoreAsync(other, TextStates.Of("other's"), Ct));
+        await Assert.ThrowsAsync<DocumentStoreException>(() => store.DeleteAsync(other, Ct));
+
+        Assert.Contains("collision", load.Message, StringComparison.Ordinal);
+        Assert.Equal("owner's", TextStates.Read((await store.LoadAsync(owner, Ct))!));
+        Assert.Equal([owner], (await store.ListAsync(cancellationToken: Ct)).Select(d => d.Name));
+    }
+
+    private async Task PutRawAsync(string key, Action<byte[]>? change = null, bool truncate = false, string? to = null)
     {
         var options = Options();
         using var client = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
@@ -94,6 +135,6 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
             body = body[..^1];
         }
 
-        await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, InputStream = new MemoryStream(body), UseChunkEncoding = false }, Ct);
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = to ?? key, InputStream = new MemoryStream(body), UseChunkEncoding = false }, Ct);
     }
 }
