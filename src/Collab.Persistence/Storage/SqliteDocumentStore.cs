@@ -74,7 +74,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
 
     public async Task<LoggedDocument?> LoadLoggedAsync(string documentName, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         await using var connection = await OpenAsync(cancellationToken);
         // one read transaction: the state and the log seen at the same moment
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -127,7 +127,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     /// <remarks>Queued for the writer thread; a newer state of the same document queued before the writer takes this one replaces it.</remarks>
     public Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         if (state.IsEmpty)
         {
             throw new ArgumentException("A document state is never empty (an empty document encodes as two bytes).", nameof(state));
@@ -139,7 +139,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     /// <remarks>Queued for the writer thread, like every write: the appends that are queued together commit together.</remarks>
     public void Append(string documentName, long sequence, ReadOnlyMemory<byte> update, Action<Exception?> committed)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         ArgumentNullException.ThrowIfNull(committed);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         if (update.IsEmpty)
@@ -154,7 +154,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     /// <remarks>Queued for the writer thread; coalesced with a newer store of the same document like <see cref="StoreAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>.</remarks>
     public Task StoreAsync(string documentName, ReadOnlyMemory<byte> state, long coveredSequence, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         ArgumentOutOfRangeException.ThrowIfNegative(coveredSequence);
         if (state.IsEmpty)
         {
@@ -166,7 +166,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
 
     public async Task<long> CountLoggedAsync(string documentName, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM document_log WHERE name = $name";
@@ -177,7 +177,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     /// <remarks>Queued for the writer thread, which reads, merges and writes in its transaction.</remarks>
     public Task MergeAsync(string documentName, ReadOnlyMemory<byte> update, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         if (update.IsEmpty)
         {
             throw new ArgumentException("An update is never empty.", nameof(update));
@@ -189,7 +189,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IUpdateLog, IDisposabl
     /// <remarks>Queued for the writer thread.</remarks>
     public Task<bool> DeleteAsync(string documentName, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentName);
+        DocumentKeys.Validate(documentName);
         return WriteAsync(SqliteWriteKind.Delete, documentName, [], cancellationToken);
     }
 
