@@ -21,6 +21,6 @@ internal static class ResourceBuilderExtensions
     /// <summary>The worker's SQLite file under <paramref name="dataDirectory"/> (<c>persistence/persistence.db</c>), only when run.</summary>
     public static IResourceBuilder<ProjectResource> WithWorkerDataFolder(this IResourceBuilder<ProjectResource> builder, string dataDirectory) =>
         builder.ApplicationBuilder.ExecutionContext.IsRunMode
-            ? builder.WithEnvironment("Collab__Persistence__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name, "persistence.db"))
+            ? builder.WithEnvironment("Collab__Storage__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name, "persistence.db"))
             : builder;
 }

@@ -2,7 +2,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.UseDefaultUrls("http://localhost:1235");
-builder.AddCollabWorkerStorage();
+builder.AddCollabStorage();
 builder.AddCollabPersistenceWorker();
 
 var app = builder.Build();

@@ -53,7 +53,7 @@ internal sealed class WorkerHost(LoopbackApp app) : IAsyncDisposable
             ["Collab:Persistence:Debounce"] = debounce,
             ["Collab:Persistence:MaxDebounce"] = maxDebounce,
             ["Collab:Persistence:CommitInterval"] = "00:00:00.200",
-            ["Collab:Persistence:Sqlite:Path"] = databasePath,
+            ["Collab:Storage:Sqlite:Path"] = databasePath,
         };
         var app = await LoopbackApp.StartAsync(builder =>
         {
@@ -62,7 +62,7 @@ internal sealed class WorkerHost(LoopbackApp app) : IAsyncDisposable
                 builder.Services.AddSingleton(store);
             }
 
-            builder.AddCollabWorkerStorage();
+            builder.AddCollabStorage();
             builder.AddCollabPersistenceWorker();
         }, app => app.MapPersistenceApi(), configuration, cancellationToken);
         return new WorkerHost(app);

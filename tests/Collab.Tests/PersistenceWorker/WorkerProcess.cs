@@ -20,7 +20,7 @@ internal sealed partial class WorkerProcess(ChildProcess process, Uri address) :
                 $"--Collab:Persistence:BootstrapServers={bootstrap}",
                 $"--Collab:Persistence:Prefix={prefix}",
                 $"--Collab:Persistence:ApiKey={WorkerHost.ApiKey}",
-                $"--Collab:Persistence:Sqlite:Path={databasePath}",
+                $"--Collab:Storage:Sqlite:Path={databasePath}",
                 "--Collab:Persistence:Debounce=00:00:00.050",
                 "--Collab:Persistence:MaxDebounce=00:00:00.250",
                 "--Collab:Persistence:CommitInterval=00:00:00.200",
