@@ -10,8 +10,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class SqliteRegistration
 {
     /// <summary>
-    /// Adds SQLite persistence unless <c>Collab:Sqlite:Enabled</c> is false: an <see cref="IDocumentStore"/> on the file
-    /// <c>Collab:Sqlite:Path</c> (or the value of the <c>--sqlite</c> flag) and the extension that loads and stores documents.
+    /// Adds the embedded persistence unless <c>Collab:Sqlite:Enabled</c> is false: an <see cref="IDocumentStore"/> on the
+    /// SQLite file <c>Collab:Sqlite:Path</c> (or the value of the <c>--sqlite</c> flag) with its update log — or, with
+    /// <c>Collab:Storage:Provider</c> <c>s3</c> or <c>filesystem</c>, that store — and the extension that loads and stores documents.
     /// </summary>
     public static IHostApplicationBuilder AddCollabSqlite(this IHostApplicationBuilder builder)
     {
@@ -21,6 +22,17 @@ public static class SqliteRegistration
         var options = builder.Configuration.GetSection(SqliteOptions.SectionName).Get<SqliteOptions>() ?? new SqliteOptions();
         if (!options.Enabled)
         {
+            return builder;
+        }
+
+        // Collab:Storage:Provider = s3 or filesystem: the embedded store is that provider (Collab.Persistence's stores, with
+        // their Collab:Storage settings) instead of the SQLite file; such stores have no update log, so SyncStatus waits
+        // for the debounced store of the full state there
+        var provider = builder.Configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}"];
+        if (provider is { Length: > 0 } && !string.Equals(provider, nameof(StorageProvider.Sqlite), StringComparison.OrdinalIgnoreCase))
+        {
+            builder.AddCollabStorage();
+            builder.Services.AddCollabExtension<SqliteExtension>();
             return builder;
         }
 
