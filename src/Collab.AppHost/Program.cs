@@ -7,6 +7,13 @@ var options = AppModelOptions.From(builder.Configuration, builder.AppHostDirecto
 var kafka = options.Relay == "kafka" ? builder.AddKafka("kafka", brokers: 1, "hocuspocus.updates:12", "hocuspocus.signals:12", "hocuspocus.events:12") : null;
 var redis = options.Relay == "redis" ? builder.AddLocalRedis("redis", Path.Combine(options.DataDirectory, "redis")) : null;
 
+if (options.Topology == "playground")
+{
+    builder.AddPlayground(kafka!, options);
+    builder.Build().Run();
+    return;
+}
+
 var syncserver = builder.AddProject<Projects.Collab_SyncServer>("syncserver")
     .WithReplicas(options.Replicas)
     .WithOptionalReference(kafka)

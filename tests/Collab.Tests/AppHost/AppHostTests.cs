@@ -235,6 +235,71 @@ public sealed class AppHostTests
         data.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task ThePlaygroundTopologyRunsSqliteAndS3BackedServersThatShareDocumentsThroughKafka()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateTempSubdirectory("collab-playground-");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Collab_AppHost>(
+            ["--Topology", "playground", "--DataDirectory", data.FullName], (options, _) => options.DisableDashboard = true, ct);
+        var app = await builder.BuildAsync(ct);
+        try
+        {
+            await app.StartAsync(ct).WaitAsync(Patience, ct);
+            var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+            foreach (var resource in new[] { "kafka", "s3", "syncserver-sqlite", "syncserver-s3" })
+            {
+                await notifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(Patience, ct);
+            }
+
+            Assert.False(notifications.TryGetCurrentState("persistence", out _), "the playground has no persistence worker");
+            var sqlite = await HealthySnapshotsAsync(notifications, "syncserver-sqlite", 2, ct);
+            var s3 = await HealthySnapshotsAsync(notifications, "syncserver-s3", 2, ct);
+            string Address(CustomResourceSnapshot replica) => WebSocketUri(new Uri(ProcessTree.Environment(ProcessId(replica))["ASPNETCORE_URLS"].Split(';')[0]));
+
+            // a client on an SQLite-backed server and one on an S3-backed server converge through Kafka
+            var urls = string.Join(',', Address(sqlite[0]), Address(s3[0]));
+            var result = await Collab.Tests.SyncServer.E2E.NodeScenario.RunAsync(
+                "../relay/replicas.mjs", new Uri(Address(sqlite[0])), TimeSpan.FromSeconds(90), ct, "--urls", urls, "--case", "converge");
+            Assert.True(result.Ok, result.Transcript);
+
+            // and both stores hold the document
+            using var bucket = new Collab.Persistence.Storage.S3DocumentStore(new Collab.Persistence.Storage.S3StorageOptions
+            {
+                ServiceUrl = app.GetEndpoint("s3", "http").ToString(),
+                Bucket = "collab-playground",
+                AccessKey = "S3RVER",
+                SecretKey = "S3RVER",
+            });
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                var inS3 = (await bucket.ListAsync(cancellationToken: ct)).Select(d => d.Name).ToHashSet();
+                var inSqlite = new HashSet<string>();
+                foreach (var file in Directory.GetFiles(data.FullName, "collab.db", SearchOption.AllDirectories))
+                {
+                    using var store = new Collab.Persistence.Storage.SqliteDocumentStore(file);
+                    inSqlite.UnionWith((await store.ListAsync(cancellationToken: ct)).Select(d => d.Name));
+                }
+
+                if (inS3.Overlaps(inSqlite))
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"no document in both stores: S3 [{string.Join(", ", inS3)}], SQLite [{string.Join(", ", inSqlite)}]");
+                await Task.Delay(500, ct);
+            }
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None).WaitAsync(Patience, CancellationToken.None);
+            await app.DisposeAsync();
+        }
+
+        data.Delete(recursive: true);
+    }
+
     [Theory]
     [InlineData("kafka")]
     [InlineData("redis")]
