@@ -51,6 +51,11 @@ internal sealed class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<bool> Worker { get; } = new("--worker")
+    {
+        Description = "With --replicas N and Collab: also run the persistence worker (Collab.Persistence); the replicas store nothing and load through it, as in the Kafka deployment. Its CPU counts as Collab's.",
+    };
+
     public Option<string?> Output { get; } = new("--output") { Description = "Write the markdown report here (default with --server both: loadgen-<mode>-<time>.md)." };
 
     public Option<int> Rounds { get; } = new("--rounds")
@@ -77,7 +82,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, CollabEnvironment, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
+        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, CollabEnvironment, Worker, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
         {
             command.Options.Add(option);
         }
@@ -95,6 +100,7 @@ internal sealed class CommonOptions
         parse.GetValue(CollabDll),
         TimeSpan.FromSeconds(60))
     {
+        Worker = parse.GetValue(Worker),
         CollabEnvironment = (parse.GetValue(CollabEnvironment) ?? [])
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal),

@@ -13,6 +13,12 @@ internal sealed record LaunchSettings(string RepositoryRoot, string Configuratio
     /// <summary>Extra environment variables for the Collab server (e.g. GC settings for experiments).</summary>
     public IReadOnlyDictionary<string, string> CollabEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Collab replicas: also start the persistence worker, which stores for them (they load through it).</summary>
+    public bool Worker { get; init; }
+
+    public string PersistenceAssemblyPath => Path.Combine(
+        RepositoryRoot, "src", "Collab.Persistence", "bin", Configuration, "net10.0", "Collab.Persistence.dll");
+
     public string CollabAssemblyPath => CollabAssembly ?? Path.Combine(
         RepositoryRoot, "src", "Collab.SyncServer", "bin", Configuration, "net10.0", "Collab.SyncServer.dll");
 

@@ -36,7 +36,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory($"collab-loadgen-{kind.ToString().ToLowerInvariant()}-").FullName;
         var info = kind switch
         {
-            ServerKind.Collab => CollabStartInfo(settings, port, folder),
+            ServerKind.Collab => CollabStartInfo(settings, port, folder, replica?.WorkerUrl is null),
             _ => HocuspocusStartInfo(settings, port),
         };
         if (replica is not null)
@@ -110,9 +110,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(replica.BrokerAddress);
         info.ArgumentList.Add(idFlag);
         info.ArgumentList.Add(replica.Id);
+        if (replica.WorkerUrl is { } worker)
+        {
+            info.ArgumentList.Add($"--Collab:Persistence:Url={worker}");
+            info.ArgumentList.Add($"--Collab:Persistence:ApiKey={WorkerProcess.ApiKey}");
+        }
     }
 
-    private static ProcessStartInfo CollabStartInfo(LaunchSettings settings, int port, string folder)
+    private static ProcessStartInfo CollabStartInfo(LaunchSettings settings, int port, string folder, bool ownStore)
     {
         var assembly = settings.CollabAssemblyPath;
         if (!File.Exists(assembly))
@@ -125,9 +130,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(assembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
-        // Default SQLite persistence, in a fresh database per run.
+        // Default SQLite persistence, in a fresh database per run (none when a persistence worker stores)
         info.ArgumentList.Add("--sqlite");
-        info.ArgumentList.Add(Path.Combine(folder, "collab.db"));
+        info.ArgumentList.Add(ownStore ? Path.Combine(folder, "collab.db") : "false");
         // Production defaults with warning-level logs: the reference runs quiet too.
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
