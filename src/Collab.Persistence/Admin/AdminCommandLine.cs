@@ -30,7 +30,7 @@ internal static class AdminCommandLine
             commandArguments = [.. rest, "--help"];
         }
 
-        var parse = Create(configurationArguments).Parse(commandArguments);
+        var parse = Create(configurationArguments, afterDoubleDash: commandArguments.Contains("--")).Parse(commandArguments);
         if (parse.Errors.Count > 0)
         {
             // the errors and the usage, on stderr
@@ -41,10 +41,10 @@ internal static class AdminCommandLine
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
-    internal static RootCommand Create(string[] configurationArguments)
+    internal static RootCommand Create(string[] configurationArguments, bool afterDoubleDash)
     {
         var store = new StoreOptions();
-        var verb = new AdminVerb(store, configurationArguments);
+        var verb = new AdminVerb(store, configurationArguments, afterDoubleDash);
         var root = new RootCommand(
             "Collab persistence worker and admin CLI. Without a command, `dotnet Collab.Persistence.dll` starts the worker. "
             + "The store is Collab:Storage as the worker reads it (appsettings.json in the current folder, Collab__Storage__* "
@@ -64,8 +64,24 @@ internal static class AdminCommandLine
 }
 
 /// <summary>Runs a verb's body with its store open, turning failures into one line on stderr and an exit code.</summary>
-internal sealed class AdminVerb(StoreOptions store, string[] configurationArguments)
+internal sealed class AdminVerb(StoreOptions store, string[] configurationArguments, bool afterDoubleDash)
 {
+    /// <summary>
+    /// Refuses an argument that looks like an option (System.CommandLine takes an unknown <c>--option</c> as an argument):
+    /// a mistyped option must print the usage, not look for a document of that name. A name starting with <c>-</c> goes after <c>--</c>.
+    /// </summary>
+    public void RefuseOptionLike(Argument argument) =>
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!afterDoubleDash && token.Value.StartsWith('-'))
+                {
+                    result.AddError($"Unrecognized option '{token.Value}' (a name starting with '-' goes after --).");
+                }
+            }
+        });
+
     public void SetAction(Command command, Func<ParseResult, AdminContext, Task<int>> body, bool createStore = false) =>
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -16,6 +16,7 @@ internal static class CompactCommand
         var all = new Option<bool>("--all") { Description = "Compact every document (with --prefix: those whose name starts with it)." };
         var prefix = new Option<string?>("--prefix") { Description = "With --all: only documents whose name starts with this." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report the sizes, store nothing." };
+        verb.RefuseOptionLike(name);
         var command = new Command("compact", "Garbage-collect deleted content of stored documents; reports bytes before and after. "
             + "Run it while no worker writes the documents: a write between its check and its store would be lost.") { name, all, prefix, dryRun };
         verb.SetAction(command, async (parse, context) =>

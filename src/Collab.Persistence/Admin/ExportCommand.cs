@@ -12,6 +12,7 @@ internal static class ExportCommand
         var all = new Option<bool>("--all") { Description = "Export every document (with --prefix: those whose name starts with it) into the --out folder, with index.json." };
         var prefix = new Option<string?>("--prefix") { Description = "With --all: only documents whose name starts with this." };
         var output = new Option<string>("--out") { Description = "The file for one document (or a folder to put <key>.yjs in); the folder for --all.", Required = true };
+        verb.RefuseOptionLike(name);
         var command = new Command("export", "Write stored documents as Yjs v1 update files (the stored state, byte for byte).") { name, all, prefix, output };
         verb.SetAction(command, async (parse, context) =>
         {

@@ -12,6 +12,7 @@ internal static class ImportCommand
     {
         var path = new Argument<string>("path") { Description = "An update file, or a folder of them (an export: index.json names the documents; else <key>.yjs files)." };
         var name = new Option<string?>("--name") { Description = "The document to merge a single file into (default: from index.json beside it, or from its <key>.yjs name)." };
+        verb.RefuseOptionLike(path);
         var command = new Command("import", "Merge Yjs v1 update files into stored documents (created when missing).") { path, name };
         verb.SetAction(command, async (parse, context) =>
         {

@@ -17,6 +17,7 @@ internal static class ShowCommand
             DefaultValueFactory = _ => "json",
         };
         format.AcceptOnlyFromAmong("json", "text", "update-base64");
+        verb.RefuseOptionLike(name);
         var command = new Command("show", "Print a stored document's content.") { name, format };
         verb.SetAction(command, async (parse, context) =>
         {

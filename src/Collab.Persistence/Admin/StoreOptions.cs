@@ -90,7 +90,7 @@ internal sealed class StoreOptions
 
     /// <summary>
     /// Splits <paramref name="args"/> into the verb's arguments and configuration arguments: <c>--Section:Key=value</c>
-    /// or <c>--Section:Key value</c> (a key holding <c>:</c> or <c>__</c>), which go to the configuration as on the worker.
+    /// or <c>--Section:Key value</c> (a key holding <c>:</c>), which go to the configuration as on the worker.
     /// </summary>
     public static (string[] Command, string[] Configuration) SplitConfigurationArguments(IReadOnlyList<string> args)
     {
@@ -100,7 +100,7 @@ internal sealed class StoreOptions
         {
             var argument = args[i];
             var key = argument.StartsWith("--", StringComparison.Ordinal) ? argument[2..].Split('=', 2)[0] : "";
-            if (key.Contains(':', StringComparison.Ordinal) || key.Contains("__", StringComparison.Ordinal))
+            if (key.Contains(':', StringComparison.Ordinal))
             {
                 configuration.Add(argument);
                 if (!argument.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count)

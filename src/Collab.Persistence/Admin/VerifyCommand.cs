@@ -14,6 +14,7 @@ internal static class VerifyCommand
         var name = new Argument<string?>("name") { Description = "The document to verify (or --all).", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Verify every document (with --prefix: those whose name starts with it)." };
         var prefix = new Option<string?>("--prefix") { Description = "With --all: only documents whose name starts with this." };
+        verb.RefuseOptionLike(name);
         var command = new Command("verify", "Check that stored documents load, decode as Yjs updates and re-encode; exit code 1 if any does not.") { name, all, prefix };
         verb.SetAction(command, async (parse, context) =>
         {
