@@ -20,20 +20,21 @@ internal static class ListCommand
             var count = 0;
             long bytes = 0;
             var asJson = parse.GetValue(json);
-            await context.Out.WriteLineAsync(asJson ? "[" : $"{"SIZE",12}  {"UPDATED",-20}  NAME");
+            await context.Out.WriteAsync(asJson ? "[" : $"{"SIZE",12}  {"UPDATED",-20}  NAME");
             await foreach (var document in context.ListAsync(parse.GetValue(prefix)))
             {
+                // written as the pages come: a store of millions of documents lists without holding them
                 var line = asJson
-                    ? (count > 0 ? "," : "") + JsonSerializer.Serialize(new Entry(document.Name, document.Size, document.UpdatedAt), Json)
+                    ? JsonSerializer.Serialize(new Entry(document.Name, document.Size, document.UpdatedAt), Json)
                     : $"{document.Size.ToString("#,0", CultureInfo.InvariantCulture),12}  {AdminText.Time(document.UpdatedAt),-20}  {Display(document.Name)}";
-                await context.Out.WriteLineAsync(line);
+                await context.Out.WriteAsync((asJson && count > 0 ? ",\n" : "\n") + line);
                 count++;
                 bytes += document.Size;
             }
 
             await (asJson
-                ? context.Out.WriteLineAsync("]")
-                : context.Out.WriteLineAsync($"{AdminText.Count(count, "document")}, {AdminText.Bytes(bytes)} in {context.Selection.Description}"));
+                ? context.Out.WriteLineAsync("\n]")
+                : context.Out.WriteLineAsync($"\n{AdminText.Count(count, "document")}, {AdminText.Bytes(bytes)} in {context.Selection.Description}"));
             return ExitCodes.Ok;
         });
         return command;

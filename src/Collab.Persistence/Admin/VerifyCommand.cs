@@ -54,7 +54,7 @@ internal static class VerifyCommand
             }
 
             await context.Out.WriteLineAsync(isAll || failures.Count > 0
-                ? $"verified {AdminText.Count(verified, "document")} ({AdminText.Bytes(bytes)}): {verified - failures.Count} ok, {failures.Count} failed"
+                ? $"verified {AdminText.Count(verified, "document")}: {verified - failures.Count} ok, {failures.Count} failed"
                 : $"ok {AdminText.Quote(names[0])} ({AdminText.Bytes(bytes)})");
             return failures.Count > 0 ? ExitCodes.Failure : ExitCodes.Ok;
         });
