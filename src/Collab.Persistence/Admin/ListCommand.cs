@@ -20,9 +20,13 @@ internal static class ListCommand
             var count = 0;
             long bytes = 0;
             var asJson = parse.GetValue(json);
+            // the first page is read before anything is written: a store that cannot be reached prints only the error
+            await using var documents = context.ListAsync(parse.GetValue(prefix)).GetAsyncEnumerator(context.CancellationToken);
+            var more = await documents.MoveNextAsync();
             await context.Out.WriteAsync(asJson ? "[" : $"{"SIZE",12}  {"UPDATED",-20}  NAME");
-            await foreach (var document in context.ListAsync(parse.GetValue(prefix)))
+            for (; more; more = await documents.MoveNextAsync())
             {
+                var document = documents.Current;
                 // written as the pages come: a store of millions of documents lists without holding them
                 var line = asJson
                     ? JsonSerializer.Serialize(new Entry(document.Name, document.Size, document.UpdatedAt), Json)
