@@ -1,3 +1,8 @@
+using Collab.Persistence.Admin;
+
+// `dotnet Collab.Persistence.dll list|show|export|import|compact|verify …` is the admin CLI (Admin/); else the worker
+if (await AdminCommandLine.TryRunAsync(args) is { } exitCode) return exitCode;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -11,3 +16,4 @@ app.MapDefaultEndpoints();
 app.MapPersistenceApi();
 
 app.Run();
+return 0;
