@@ -5,6 +5,7 @@ var root = new RootCommand("Collab.LoadGen: real Hocuspocus-protocol clients aga
 {
     RunCommand.Create(),
     IdleCommand.Create(),
+    PersistCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the run; the servers it started are then stopped gracefully (SIGTERM, then kill after

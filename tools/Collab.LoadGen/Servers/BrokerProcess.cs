@@ -63,7 +63,11 @@ internal sealed class BrokerProcess : IAsyncDisposable
     /// <c>dotnet tools/Collab.KafkaTestCluster/bin/&lt;configuration&gt;/net10.0/Collab.KafkaTestCluster.dll --brokers 1 --topic …</c> (the relay's three topics);
     /// its address is the <c>bootstrap.servers=HOST:PORT</c> line it prints.
     /// </summary>
-    public static async Task<BrokerProcess> StartKafkaAsync(LaunchSettings settings, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="settings">Where the cluster's program is.</param>
+    /// <param name="log">Where the start is reported.</param>
+    /// <param name="cancellationToken">Stops waiting for it.</param>
+    /// <param name="updatePartitions">Partitions of the updates topic (the mock broker retains at most 5 MiB per partition).</param>
+    public static async Task<BrokerProcess> StartKafkaAsync(LaunchSettings settings, TextWriter log, CancellationToken cancellationToken, int updatePartitions = 1)
     {
         var assembly = settings.KafkaTestClusterPath;
         if (!File.Exists(assembly))
@@ -80,7 +84,7 @@ internal sealed class BrokerProcess : IAsyncDisposable
         // the relay's topics (default prefix): the test cluster cannot create topics on request. One partition each: the
         // mock broker keeps up to 5 MiB per partition and finds a fetch offset by walking that log from its start, so
         // its CPU grows with what it retains (on one thread); fewer partitions bound it lower
-        foreach (var topic in new[] { "hocuspocus.updates:1", "hocuspocus.signals:1", "hocuspocus.events:1" })
+        foreach (var topic in new[] { $"hocuspocus.updates:{updatePartitions}", "hocuspocus.signals:1", "hocuspocus.events:1" })
         {
             info.ArgumentList.Add("--topic");
             info.ArgumentList.Add(topic);

@@ -27,6 +27,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private string Database => Path.Combine(_folder, "worker.db");
 
+    /// <summary>The worker's SQLite file (readable after <see cref="StopAndMeasureAsync"/>).</summary>
+    public string DatabasePath => Database;
+
     public static async Task<WorkerProcess> StartAsync(LaunchSettings settings, string bootstrap, TextWriter log, CancellationToken cancellationToken)
     {
         var assembly = settings.PersistenceAssemblyPath;
