@@ -26,11 +26,27 @@ public sealed class MultiReplicaLoadGenTests
     [Fact]
     public Task CollabReplicasSharingKafkaDeliverEveryUpdateAcrossReplicas() => RunAsync(ServerKind.Collab);
 
-    private static async Task RunAsync(ServerKind kind)
+    [Fact]
+    public Task CollabReplicasWithThePersistenceWorkerDeliverEveryUpdateAndStoreEveryDocument() => RunAsync(ServerKind.Collab, worker: true);
+
+    [Fact]
+    public async Task ThePersistScenarioStoresTheWholeBacklogAndChecksEveryDocument()
     {
         var ct = TestContext.Current.CancellationToken;
         var log = new StringWriter();
         var launch = new LaunchSettings(LaunchSettings.FindRepositoryRoot(), RepositoryPaths.Configuration, null, TimeSpan.FromSeconds(60));
+        var result = await PersistScenario.ExecuteAsync(launch, updates: 3_000, documents: 30, TimeSpan.FromSeconds(90), TimeSpan.Zero, log, ct);
+        Assert.True(result.Failure is null, $"{result.Failure}\n{log}");
+        Assert.Equal(30, result["documents stored complete"]);
+        Assert.Equal(30, result["stored documents"]);
+        Assert.True(result["updates stored /s (start-up and debounce included)"] > 0, log.ToString());
+    }
+
+    private static async Task RunAsync(ServerKind kind, bool worker = false)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var log = new StringWriter();
+        var launch = new LaunchSettings(LaunchSettings.FindRepositoryRoot(), RepositoryPaths.Configuration, null, TimeSpan.FromSeconds(60)) { Worker = worker };
         var settings = new RunSettings(
             Documents: 4,
             ClientsPerDocument: 3,
@@ -48,6 +64,12 @@ public sealed class MultiReplicaLoadGenTests
         await using (servers)
         {
             result = await RunScenario.ExecuteAsync(servers.Target, settings, log, ct).WaitAsync(TimeSpan.FromSeconds(90), ct);
+            if (worker)
+            {
+                // the replicas stop, then the worker writes everything out: the figures of what it stored
+                await servers.StopAndMeasureAsync(result, log);
+                Assert.Equal(4, result["stored documents"]);
+            }
         }
 
         Assert.True(result.ErrorCount == 0, $"errors: {result.ErrorSummary}\n{log}");
