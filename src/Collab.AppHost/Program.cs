@@ -17,6 +17,7 @@ builder.AddProject<Projects.Collab_SyncServer>("syncserver")
     .WithOptionalReference(redis)
     .WithReference(persistence).WaitFor(persistence)
     .WithReplicaDataFolders(options.DataDirectory)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithEditorUrl();
 
 builder.Build().Run();
