@@ -16,14 +16,14 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     private static string Screenshot(string name) => Path.Combine(EditorBrowserFixture.ArtifactsDirectory, name);
 
     /// <summary>Two lines to type into, so that concurrent typing lands in separate paragraphs.</summary>
-    private static async Task<(EditorPage Ada, EditorPage Grace)> OpenTwoReplicasWithTwoLinesAsync(EditorBrowserFixture browser, string document)
+    private static async Task<(EditorPage Ada, EditorPage Grace)> OpenTwoReplicasWithTwoLinesAsync(EditorBrowserFixture browser, string document, Uri? graceServer = null)
     {
         var ada = await EditorPage.OpenAsync(browser, browser.Replicas[0], document, "Ada");
         await ada.Document.ClickAsync();
         await ada.TypeAsync("Ada writes here:");
         await ada.Page.Keyboard.PressAsync("Enter");
         await ada.TypeAsync("Grace writes here:");
-        var grace = await EditorPage.OpenAsync(browser, browser.Replicas[1], document, "Grace");
+        var grace = await EditorPage.OpenAsync(browser, graceServer ?? browser.Replicas[1], document, "Grace");
         await grace.WaitForTextAsync("Ada writes here:", "Grace writes here:");
         return (ada, grace);
     }
@@ -49,6 +49,36 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
             await ada.WaitForSavedStateAsync("saved");
             await grace.WaitForSavedStateAsync("saved");
             await SideBySideScreenshotAsync(ada, grace, Screenshot("editor-two-replicas.png"));
+        }
+        finally
+        {
+            await ada.CloseAsync();
+            await grace.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoPagesThroughALoadBalancerInFrontOfTheReplicasConverge()
+    {
+        await using var balancer = new RoundRobinBalancer(browser.Replicas);
+        var document = NewDocument("balanced");
+        var ada = await EditorPage.OpenAsync(browser, balancer.Address, document, "Ada");
+        var grace = await EditorPage.OpenAsync(browser, balancer.Address, document, "Grace");
+        try
+        {
+            // the pages' providers connect to the balancer that served them, not to a replica
+            Assert.Equal($"ws://{balancer.Address.Authority}/", await ada.Page.EvaluateAsync<string>("() => window.collab.provider.configuration.websocketProvider.url + '/'"));
+
+            await ada.Document.ClickAsync();
+            await ada.TypeAsync("Through the balancer.");
+            await grace.WaitForTextAsync("Through the balancer.");
+            await grace.PlaceCaretAtEndOfParagraphAsync(1);
+            await grace.TypeAsync(" Both ways.");
+            await ada.WaitForTextAsync("Through the balancer. Both ways.");
+            Assert.Equal(await ada.JsonAsync(), await grace.JsonAsync());
+            await ada.WaitForCaretOfAsync("Grace");
+            await grace.WaitForCaretOfAsync("Ada");
+            Assert.All(balancer.Accepted, count => Assert.True(count > 0, $"every replica got connections: {string.Join(", ", balancer.Accepted)}"));
         }
         finally
         {
@@ -96,14 +126,30 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task EditsMadeWhileOnePageIsOfflineMergeOnReconnect()
+    /// <summary>
+    /// Offline by the page's switch (the provider disconnects), or by the network going away: Grace reaches her replica
+    /// through a balancer that drops her connections and refuses new ones while the browser is told it is offline.
+    /// </summary>
+    [Theory]
+    [InlineData("switch")]
+    [InlineData("network")]
+    public async Task EditsMadeWhileOnePageIsOfflineMergeOnReconnect(string offline)
     {
-        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(browser, NewDocument("offline"));
+        await using var network = new RoundRobinBalancer([browser.Replicas[1]]);
+        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(browser, NewDocument("offline"), offline == "network" ? network.Address : browser.Replicas[1]);
         try
         {
-            await grace.ToggleConnectionAsync();
-            await grace.WaitForConnectionAsync("offline");
+            if (offline == "switch")
+            {
+                await grace.ToggleConnectionAsync();
+                await grace.WaitForConnectionAsync("offline");
+            }
+            else
+            {
+                await grace.Page.Context.SetOfflineAsync(true);
+                network.Cut();
+                await grace.WaitForConnectionAsync("disconnected");
+            }
 
             await ada.PlaceCaretAtEndOfParagraphAsync(1);
             await ada.TypeAsync(" online words");
@@ -116,9 +162,18 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
             await ada.WaitForSavedStateAsync("saved");
             Assert.DoesNotContain("offline words", await ada.TextAsync(), StringComparison.Ordinal);
             Assert.DoesNotContain("online words", await grace.TextAsync(), StringComparison.Ordinal);
-            await grace.ScreenshotAsync(Screenshot("editor-offline.png"));
+            await grace.ScreenshotAsync(Screenshot($"editor-offline-{offline}.png"));
 
-            await grace.ToggleConnectionAsync();
+            if (offline == "switch")
+            {
+                await grace.ToggleConnectionAsync();
+            }
+            else
+            {
+                network.Restore();
+                await grace.Page.Context.SetOfflineAsync(false);
+            }
+
             await grace.WaitForConnectionAsync("connected");
             string[] expected = ["Ada writes here: online words", "Grace writes here: offline words"];
             await ada.WaitForTextAsync(expected);

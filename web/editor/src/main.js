@@ -102,6 +102,11 @@ function renderUsers(provider) {
 }
 
 async function loadDocuments(config, current, token) {
+  // the provider retries with a growing delay; when the network comes back, try at once
+  window.addEventListener("online", () => {
+    if (online) provider.connect();
+  });
+
   const select = $("documents");
   let names = [];
   try {
@@ -179,6 +184,11 @@ async function main() {
       provider.disconnect();
       setConnection("offline", "Offline");
     }
+  });
+
+  // the provider retries with a growing delay; when the network comes back, try at once
+  window.addEventListener("online", () => {
+    if (online) provider.connect();
   });
 
   const select = $("documents");
