@@ -29,6 +29,20 @@ public sealed class EditorBrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
+    /// <summary>Uncaught errors of the pages' scripts since the last <see cref="TakePageErrors"/>.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _pageErrors = new();
+
+    public List<string> TakePageErrors()
+    {
+        var taken = new List<string>();
+        while (_pageErrors.TryDequeue(out var error))
+        {
+            taken.Add(error);
+        }
+
+        return taken;
+    }
+
     /// <summary>Where screenshots are kept (artifacts/editor under the repository, or COLLAB_TEST_ARTIFACTS/editor).</summary>
     public static string ArtifactsDirectory { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("COLLAB_TEST_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(RepositoryPaths.Root, "artifacts"), "editor");
@@ -82,7 +96,11 @@ public sealed class EditorBrowserFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         var log = TestContext.Current.TestOutputHelper;
         page.Console += (_, message) => log?.WriteLine($"[browser {server.Port}] {message.Type}: {message.Text}");
-        page.PageError += (_, error) => log?.WriteLine($"[browser {server.Port}] page error: {error}");
+        page.PageError += (_, error) =>
+        {
+            log?.WriteLine($"[browser {server.Port}] page error: {error}");
+            _pageErrors.Enqueue($"{page.Url}: {error}");
+        };
         await page.GotoAsync(new Uri(server, pathAndQuery).ToString());
         return page;
     }

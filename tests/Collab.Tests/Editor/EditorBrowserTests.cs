@@ -9,21 +9,32 @@ namespace Collab.Tests.Editor;
 /// their changes are saved; the document picker on a single node. Screenshots are kept under artifacts/editor.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFixture<EditorBrowserFixture>
+public sealed class EditorBrowserTests : IClassFixture<EditorBrowserFixture>, IDisposable
 {
+    private readonly EditorBrowserFixture _browser;
+
+    public EditorBrowserTests(EditorBrowserFixture browser)
+    {
+        _browser = browser;
+        browser.TakePageErrors();
+    }
+
+    /// <summary>Whatever a test did, the page's own script never threw.</summary>
+    public void Dispose() => Assert.Empty(_browser.TakePageErrors());
+
     private static string NewDocument(string what) => $"{what}-{Guid.NewGuid():N}"[..(what.Length + 9)];
 
     private static string Screenshot(string name) => Path.Combine(EditorBrowserFixture.ArtifactsDirectory, name);
 
     /// <summary>Two lines to type into, so that concurrent typing lands in separate paragraphs.</summary>
-    private static async Task<(EditorPage Ada, EditorPage Grace)> OpenTwoReplicasWithTwoLinesAsync(EditorBrowserFixture browser, string document, Uri? graceServer = null)
+    private static async Task<(EditorPage Ada, EditorPage Grace)> OpenTwoReplicasWithTwoLinesAsync(EditorBrowserFixture fixture, string document, Uri? graceServer = null)
     {
-        var ada = await EditorPage.OpenAsync(browser, browser.Replicas[0], document, "Ada");
+        var ada = await EditorPage.OpenAsync(fixture, fixture.Replicas[0], document, "Ada");
         await ada.Document.ClickAsync();
         await ada.TypeAsync("Ada writes here:");
         await ada.Page.Keyboard.PressAsync("Enter");
         await ada.TypeAsync("Grace writes here:");
-        var grace = await EditorPage.OpenAsync(browser, graceServer ?? browser.Replicas[1], document, "Grace");
+        var grace = await EditorPage.OpenAsync(fixture, graceServer ?? fixture.Replicas[1], document, "Grace");
         await grace.WaitForTextAsync("Ada writes here:", "Grace writes here:");
         return (ada, grace);
     }
@@ -31,7 +42,7 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     [Fact]
     public async Task TwoPagesOnDifferentReplicasTypeConcurrentlyAndConverge()
     {
-        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(browser, NewDocument("meeting-notes"));
+        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(_browser, NewDocument("meeting-notes"));
         try
         {
             await ada.PlaceCaretAtEndOfParagraphAsync(1);
@@ -60,10 +71,10 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     [Fact]
     public async Task TwoPagesThroughALoadBalancerInFrontOfTheReplicasConverge()
     {
-        await using var balancer = new RoundRobinBalancer(browser.Replicas);
+        await using var balancer = new RoundRobinBalancer(_browser.Replicas);
         var document = NewDocument("balanced");
-        var ada = await EditorPage.OpenAsync(browser, balancer.Address, document, "Ada");
-        var grace = await EditorPage.OpenAsync(browser, balancer.Address, document, "Grace");
+        var ada = await EditorPage.OpenAsync(_browser, balancer.Address, document, "Ada");
+        var grace = await EditorPage.OpenAsync(_browser, balancer.Address, document, "Grace");
         try
         {
             // the pages' providers connect to the balancer that served them, not to a replica
@@ -91,8 +102,8 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     public async Task RemoteCaretsAndNamesAppearOnBothReplicas()
     {
         var document = NewDocument("carets");
-        var ada = await EditorPage.OpenAsync(browser, browser.Replicas[0], document, "Ada");
-        var grace = await EditorPage.OpenAsync(browser, browser.Replicas[1], document, "Grace");
+        var ada = await EditorPage.OpenAsync(_browser, _browser.Replicas[0], document, "Ada");
+        var grace = await EditorPage.OpenAsync(_browser, _browser.Replicas[1], document, "Grace");
         try
         {
             await ada.WaitForPersonAsync("Grace");
@@ -135,8 +146,8 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     [InlineData("network")]
     public async Task EditsMadeWhileOnePageIsOfflineMergeOnReconnect(string offline)
     {
-        await using var network = new RoundRobinBalancer([browser.Replicas[1]]);
-        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(browser, NewDocument("offline"), offline == "network" ? network.Address : browser.Replicas[1]);
+        await using var network = new RoundRobinBalancer([_browser.Replicas[1]]);
+        var (ada, grace) = await OpenTwoReplicasWithTwoLinesAsync(_browser, NewDocument("offline"), offline == "network" ? network.Address : _browser.Replicas[1]);
         try
         {
             if (offline == "switch")
@@ -193,7 +204,7 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     public async Task TheSavedIndicatorTurnsToSavedOnceTheServerAcknowledges()
     {
         var document = NewDocument("saved");
-        var page = await EditorPage.OpenAsync(browser, browser.SingleNode, document, "Hedy");
+        var page = await EditorPage.OpenAsync(_browser, _browser.SingleNode, document, "Hedy");
         try
         {
             await page.WaitForSavedStateAsync("saved");
@@ -204,7 +215,7 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
             await page.ScreenshotAsync(Screenshot("editor-saved.png"));
 
             // what the indicator called saved is on the server: a new page (a new Y.Doc) loads it from there
-            var reader = await EditorPage.OpenAsync(browser, browser.SingleNode, document, "Tim");
+            var reader = await EditorPage.OpenAsync(_browser, _browser.SingleNode, document, "Tim");
             await reader.WaitForTextAsync("Saved as I type.");
             await reader.CloseAsync();
         }
@@ -218,22 +229,22 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
     public async Task TheRootRedirectsToThePickerWhichListsAndCreatesDocuments()
     {
         var existing = NewDocument("alpha");
-        var writer = await EditorPage.OpenAsync(browser, browser.SingleNode, existing, "Radia");
+        var writer = await EditorPage.OpenAsync(_browser, _browser.SingleNode, existing, "Radia");
         await writer.Document.ClickAsync();
         await writer.TypeAsync("The alpha document.");
         await writer.WaitForSavedStateAsync("saved");
 
-        var page = new EditorPage(await browser.OpenAsync(browser.SingleNode, "/"), "Leslie");
+        var page = new EditorPage(await _browser.OpenAsync(_browser.SingleNode, "/"), "Leslie");
         try
         {
             await page.WaitUntilConnectedAndSyncedAsync();
             Assert.EndsWith("/editor/?doc=welcome", page.Page.Url, StringComparison.Ordinal);
 
             // the picker lists the other document; choosing it opens it
-            await page.Page.Locator("#documents").FocusAsync();
             await page.Page.Locator($"#documents option[value='{existing}']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            var opened = page.Page.WaitForURLAsync($"**/editor/?doc={existing}");
             await page.Page.Locator("#documents").SelectOptionAsync(existing);
-            await page.Page.WaitForURLAsync($"**/editor/?doc={existing}");
+            await opened;
             await page.WaitUntilConnectedAndSyncedAsync();
             await page.WaitForTextAsync("The alpha document.");
             await page.WaitForPersonAsync("Radia");
@@ -241,8 +252,9 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
             // creating one opens it, empty, and the other page's picker lists it
             var created = NewDocument("beta");
             await page.Page.Locator("#new-document input").FillAsync(created);
+            var createdOpened = page.Page.WaitForURLAsync($"**/editor/?doc={created}");
             await page.Page.Locator("#new-document input").PressAsync("Enter");
-            await page.Page.WaitForURLAsync($"**/editor/?doc={created}");
+            await createdOpened;
             await page.WaitUntilConnectedAndSyncedAsync();
             Assert.Equal(created, await page.Page.Locator("#document-title").InnerTextAsync());
             Assert.Equal("", (await page.TextAsync()).Trim());
@@ -268,10 +280,10 @@ public sealed class EditorBrowserTests(EditorBrowserFixture browser) : IClassFix
         foreach (var (page, replica) in new[] { (left, 0), (right, 1) })
         {
             var png = await page.Page.ScreenshotAsync();
-            images.Add(($"{page.UserName} on replica {replica + 1} ({browser.Replicas[replica].Authority})", Convert.ToBase64String(png)));
+            images.Add(($"{page.UserName} on replica {replica + 1} ({_browser.Replicas[replica].Authority})", Convert.ToBase64String(png)));
         }
 
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 2040, Height = 620 } });
+        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 2040, Height = 620 } });
         try
         {
             var page = await context.NewPageAsync();

@@ -102,11 +102,6 @@ function renderUsers(provider) {
 }
 
 async function loadDocuments(config, current, token) {
-  // the provider retries with a growing delay; when the network comes back, try at once
-  window.addEventListener("online", () => {
-    if (online) provider.connect();
-  });
-
   const select = $("documents");
   let names = [];
   try {
@@ -119,7 +114,12 @@ async function loadDocuments(config, current, token) {
   }
   if (!names.includes(current)) names.push(current);
   names.sort((a, b) => a.localeCompare(b));
-  select.replaceChildren(...names.map((name) => new Option(name, name, false, name === current)));
+  const shown = [...select.options].map((option) => option.value);
+  if (shown.length === names.length && shown.every((name, i) => name === names[i])) {
+    return; // unchanged: leave the list (and an open drop-down) alone
+  }
+  const chosen = select.value || current;
+  select.replaceChildren(...names.map((name) => new Option(name, name, false, name === chosen)));
 }
 
 async function main() {
