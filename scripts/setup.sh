@@ -2,7 +2,8 @@
 # Installs what Collab needs on a Debian/Ubuntu machine, then restores and builds.
 # Idempotent: a second run checks and skips what is already there.
 #   scripts/setup.sh          everything the tests need (Debian and npm packages, the whole solution); test.sh, CI
-#   scripts/setup.sh server   only what ./run.sh needs: the .NET SDK and a build of Collab.SyncServer
+#   scripts/setup.sh server   only what ./run.sh needs: the .NET SDK and a build of Collab.SyncServer (which bundles the
+#                             editor page, web/editor, when Node.js and npm are on PATH; see Collab.SyncServer.csproj)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +18,9 @@ if [ "$scope" = server ]; then
   exit 0
 fi
 
-# Debian packages: kcat (Kafka debugging), redis-server (Redis relay). librdkafka comes with Confluent.Kafka (NuGet).
-debian_packages=(kcat redis-server)
+# Debian packages: kcat (Kafka debugging), redis-server (Redis relay), chromium (the editor page's browser tests, driven
+# by Playwright; Playwright's own browser download is never used). librdkafka comes with Confluent.Kafka (NuGet).
+debian_packages=(kcat redis-server chromium)
 missing=()
 for package in "${debian_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
@@ -53,6 +55,8 @@ npm_install() {
   cp "$dir/package-lock.json" "$stamp"
 }
 npm_install tests/js
+# The editor page's packages (Tiptap, @hocuspocus/provider, esbuild); the build of Collab.SyncServer bundles it.
+npm_install web/editor
 
 step "Restoring and building Collab.sln ($configuration)"
 dotnet build Collab.sln -c "$configuration" -nologo -clp:NoSummary -warnaserror

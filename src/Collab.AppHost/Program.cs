@@ -18,7 +18,8 @@ var syncserver = builder.AddProject<Projects.Collab_SyncServer>("syncserver")
     .WithReplicas(options.Replicas)
     .WithOptionalReference(kafka)
     .WithOptionalReference(redis)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithEditorUrl();
 
 if (kafka is not null)
 {

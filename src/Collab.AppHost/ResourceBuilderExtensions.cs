@@ -23,4 +23,11 @@ internal static class ResourceBuilderExtensions
         builder.ApplicationBuilder.ExecutionContext.IsRunMode
             ? builder.WithEnvironment("Collab__Storage__Sqlite__Path", Path.Combine(dataDirectory, builder.Resource.Name, "persistence.db"))
             : builder;
+
+    /// <summary>
+    /// Lists the SyncServer's editor page (<c>/editor/</c>, Collab:Editor) beside its endpoint, so the dashboard links to it:
+    /// on the proxy in front of the replicas it is the load-balanced page.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEditorUrl(this IResourceBuilder<ProjectResource> builder) =>
+        builder.WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/editor/", DisplayText = "Editor" });
 }

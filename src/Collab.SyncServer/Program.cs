@@ -9,12 +9,14 @@ builder.UseDefaultUrls("http://localhost:1234");
 builder.AddCollabSyncServer(args);
 builder.AddCollabBuiltInExtensions();
 builder.AddCollabRelay();
+builder.AddCollabEditor();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCollabSyncServer();
 app.MapCollabApi();
+app.MapCollabEditor();
 
 app.Run();
 

@@ -67,6 +67,16 @@ public sealed class AppHostTests
                 Assert.Equal("OK edit", (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-edit.mjs", WebSocketUri(front), $"through-proxy-{i}", "edit")).Trim());
             }
 
+            // The editor page through the proxy (its provider connects to the host that served it), listed by the dashboard.
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
+            {
+                Assert.Contains("editor.js", await http.GetStringAsync(new Uri(front, "/editor/"), ct), StringComparison.Ordinal);
+                Assert.Contains("\"hocuspocusPath\":\"/\"", await http.GetStringAsync(new Uri(front, "/editor/config.json"), ct), StringComparison.Ordinal);
+            }
+
+            var listed = notifications.TryGetCurrentState("syncserver", out var parent) ? parent.Snapshot.Urls : [];
+            Assert.Contains(listed.Concat(replicas.SelectMany(r => r.Urls)), u => u.Url.EndsWith("/editor/", StringComparison.Ordinal));
+
             // The persistence worker stores what the replicas relayed, in its own SQLite file; the replicas store nothing.
             var stored = Path.Combine(data.FullName, "persistence", "persistence.db");
             var storeDeadline = DateTime.UtcNow + Patience;

@@ -29,10 +29,16 @@ public sealed class RunCommandTests
             Assert.Contains($"Hocuspocus provider: ws://127.0.0.1:{port}/", ready, StringComparison.Ordinal);
             Assert.Contains($"y-websocket: ws://127.0.0.1:{port}/yws/<document>", ready, StringComparison.Ordinal);
             await server.WaitForLineAsync("", TimeSpan.FromSeconds(30), ct, line => line.Contains("Authentication is off", StringComparison.Ordinal));
+            await server.WaitForLineAsync("", TimeSpan.FromSeconds(30), ct, line => line.Contains($"Editor page: http://127.0.0.1:{port}/editor/", StringComparison.Ordinal));
 
             using (var http = new HttpClient())
             {
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"), ct)).StatusCode);
+
+                // the build bundled the editor page from the clone's web/editor (npm ci and esbuild, nothing committed)
+                using var page = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/editor/"), ct);
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                Assert.Contains("editor.js", await page.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
             }
 
             var edit = (await NodeScript.RunAsync(TimeSpan.FromSeconds(60), "syncserver-smoke/provider-edit.mjs", $"ws://127.0.0.1:{port}", "run-command", "typed in a fresh clone")).Trim();
