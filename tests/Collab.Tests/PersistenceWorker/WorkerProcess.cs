@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Collab.Tests.Support;
 
 namespace Collab.Tests.PersistenceWorker;
 
 /// <summary>The built Collab.Persistence worker as a child process on a free loopback port, for tests that kill it.</summary>
-internal sealed partial class WorkerProcess(ChildProcess process, Uri address) : IAsyncDisposable
+internal sealed class WorkerProcess(ChildProcess process, Uri address) : IAsyncDisposable
 {
     /// <summary>The worker's HTTP address (http://127.0.0.1:port/).</summary>
     public Uri Address { get; } = address;
@@ -13,10 +12,9 @@ internal sealed partial class WorkerProcess(ChildProcess process, Uri address) :
 
     public static async Task<WorkerProcess> StartAsync(string bootstrap, string prefix, string databasePath, CancellationToken cancellationToken, params string[] arguments)
     {
-        var process = ChildProcess.StartDotnet(
+        var (process, port) = await ChildProcess.StartListeningAsync(
             RepositoryPaths.BuiltAssembly("src", "Collab.Persistence"),
             [
-                "--urls", "http://127.0.0.1:0",
                 $"--Collab:Persistence:BootstrapServers={bootstrap}",
                 $"--Collab:Persistence:Prefix={prefix}",
                 $"--Collab:Persistence:ApiKey={WorkerHost.ApiKey}",
@@ -25,17 +23,9 @@ internal sealed partial class WorkerProcess(ChildProcess process, Uri address) :
                 "--Collab:Persistence:MaxDebounce=00:00:00.250",
                 "--Collab:Persistence:CommitInterval=00:00:00.200",
                 .. arguments,
-            ]);
-        try
-        {
-            var line = await process.WaitForLineAsync("", TimeSpan.FromSeconds(60), cancellationToken, l => ListeningOn().IsMatch(l));
-            return new WorkerProcess(process, new Uri($"http://127.0.0.1:{ListeningOn().Match(line).Groups[1].Value}/"));
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+            ],
+            cancellationToken);
+        return new WorkerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
     }
 
     /// <summary>SIGTERM: the worker writes everything out, commits and leaves the group.</summary>
@@ -45,7 +35,4 @@ internal sealed partial class WorkerProcess(ChildProcess process, Uri address) :
     public ValueTask KillAsync() => process.DisposeAsync();
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
-
-    [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningOn();
 }

@@ -41,6 +41,28 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess StartDotnet(string assemblyFileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyFileName), .. arguments], AppContext.BaseDirectory, environment);
 
+    /// <summary>
+    /// Starts a built ASP.NET Core service (<c>dotnet {assembly} --urls http://127.0.0.1:0 …</c>) and waits until it logs the
+    /// port Kestrel chose ("Now listening on"); the process is ended if it does not within 60 s.
+    /// </summary>
+    public static async Task<(ChildProcess Process, int Port)> StartListeningAsync(string assemblyFileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var process = StartDotnet(assemblyFileName, ["--urls", "http://127.0.0.1:0", .. arguments]);
+        try
+        {
+            var line = await process.WaitForLineAsync("", TimeSpan.FromSeconds(60), cancellationToken, l => ListeningOn().IsMatch(l));
+            return (process, int.Parse(ListeningOn().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
+
     /// <summary>Starts <paramref name="fileName"/> in <paramref name="workingDirectory"/>; a null value in <paramref name="environment"/> removes that variable.</summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment = null)
     {
