@@ -85,10 +85,18 @@ public sealed class PersistenceCrashTests(KafkaClusterFixture kafka)
             // and the worker's store itself holds every edit once it has caught up: its group's committed offsets reach the
             // end of every partition (the killed worker's membership must time out first)
             await CaughtUpAsync(prefix, 6, ct);
+            var expected = JsonSerializer.Deserialize<Dictionary<string, List<string>>>(await File.ReadAllTextAsync(state, ct))!;
+
+            // the replica's own lists read what the worker stores: the editor's document list has every document
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
+            {
+                var listed = await http.GetStringAsync(new Uri(new UriBuilder(fresh.Address) { Scheme = "http" }.Uri, "/editor/documents"), ct);
+                Assert.All(expected.Keys, name => Assert.Contains($"\"{name}\"", listed, StringComparison.Ordinal));
+            }
+
             await fresh.DisposeAsync();
             fresh = null;
             Assert.Equal(0, await worker.StopAsync(TimeSpan.FromSeconds(60), ct));
-            var expected = JsonSerializer.Deserialize<Dictionary<string, List<string>>>(await File.ReadAllTextAsync(state, ct))!;
             using var store = new SqliteDocumentStore(database);
             foreach (var (name, tokens) in expected)
             {

@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Collab.Persistence.Storage;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Telemetry;
 using Collab.Yjs.Lib0;
-using Microsoft.Extensions.Options;
 
 namespace Collab.SyncServer.Extensions.Worker;
 
@@ -13,31 +10,18 @@ namespace Collab.SyncServer.Extensions.Worker;
 /// has not written yet, so a replica that loads a document sees all that any replica acknowledged. A worker that cannot
 /// answer fails the load (the client retries) rather than serving an empty document. Stores nothing: the worker does.
 /// </summary>
-internal sealed partial class PersistenceClientExtension(IHttpClientFactory clients, IOptions<PersistenceClientOptions> options, ILogger<PersistenceClientExtension> logger) : ICollabExtension
+internal sealed partial class PersistenceClientExtension(WorkerDocumentStore worker, ILogger<PersistenceClientExtension> logger) : ICollabExtension
 {
-    public const string ClientName = "collab-persistence";
-
     /// <summary>Before other extensions, like the SQLite store it replaces, so they see the stored content.</summary>
     public int Priority => 1000;
 
     public async ValueTask OnLoadDocument(OnLoadDocumentPayload payload)
     {
-        var client = clients.CreateClient(ClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "documents/state?name=" + Uri.EscapeDataString(payload.DocumentName));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ApiKey);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (await worker.LoadAsync(payload.DocumentName).ConfigureAwait(false) is not { } state)
         {
             return;
         }
 
-        if (!response.IsSuccessStatusCode)
-        {
-            var detail = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"The persistence worker answered {(int)response.StatusCode} for document '{payload.DocumentName}': {detail}");
-        }
-
-        var state = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         try
         {
             payload.Document.Doc.ApplyUpdate(state, new LocalOrigin(skipStoreHooks: true));

@@ -1,3 +1,4 @@
+using Collab.Persistence.Storage;
 using Collab.SyncServer.Extensions.Worker;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Relay;
@@ -35,7 +36,14 @@ public static class PersistenceClientRegistration
         }
 
         builder.Services.AddOptions<PersistenceClientOptions>().BindConfiguration(PersistenceClientOptions.SectionName);
-        builder.Services.AddHttpClient(PersistenceClientExtension.ClientName, client => client.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/"));
+        builder.Services.AddHttpClient(WorkerDocumentStore.ClientName, client => client.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/"));
+        builder.Services.AddSingleton<WorkerDocumentStore>();
+        var flag = configuration["Collab:Persistence:Sqlite"] ?? configuration["sqlite"];
+        if (string.Equals(configuration["Collab:Sqlite:Enabled"], "false", StringComparison.OrdinalIgnoreCase) || string.Equals(flag, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            // no store of its own: the operator API and the editor's document list read what the worker stores (read-only)
+            builder.Services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<WorkerDocumentStore>());
+        }
         builder.Services.AddCollabExtension<PersistenceClientExtension>();
         return builder;
     }
