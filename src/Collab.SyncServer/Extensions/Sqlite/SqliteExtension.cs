@@ -59,7 +59,8 @@ internal sealed partial class SqliteExtension(IDocumentStore store, ILogger<Sqli
         LogLoaded(payload.DocumentName, (loaded.State?.Length ?? 0) + loaded.Updates.Sum(u => u.Length));
     }
 
-    private static void Apply(OnLoadDocumentPayload payload, byte[] update, string corruption)
+    /// <summary>Applies a stored state or update while loading (no store hooks); one that does not decode is a corrupted store.</summary>
+    internal static void Apply(OnLoadDocumentPayload payload, byte[] update, string corruption)
     {
         try
         {

@@ -1,7 +1,6 @@
-using Collab.Persistence.Storage;
+using Collab.SyncServer.Extensions.Sqlite;
 using Collab.SyncServer.Hooks;
 using Collab.SyncServer.Telemetry;
-using Collab.Yjs.Lib0;
 
 namespace Collab.SyncServer.Extensions.Worker;
 
@@ -22,15 +21,7 @@ internal sealed partial class PersistenceClientExtension(WorkerDocumentStore wor
             return;
         }
 
-        try
-        {
-            payload.Document.Doc.ApplyUpdate(state, new LocalOrigin(skipStoreHooks: true));
-        }
-        catch (YjsDecodingException e)
-        {
-            throw new DocumentStoreCorruptedException(payload.DocumentName, "the persistence worker's state is not a valid Yjs update.", e);
-        }
-
+        SqliteExtension.Apply(payload, state, "the persistence worker's state is not a valid Yjs update.");
         LogLoaded(payload.DocumentName, state.Length);
     }
 
