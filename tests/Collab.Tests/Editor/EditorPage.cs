@@ -52,8 +52,9 @@ internal sealed class EditorPage(IPage page, string userName)
         Document.Locator(".collaboration-carets__label", new LocatorLocatorOptions { HasText = name }).WaitForAsync();
 
     /// <summary>Waits until the people list shows <paramref name="name"/>.</summary>
+    // the exact name: another tab's random name ("Radia 33") must not match "Radia"
     public Task WaitForPersonAsync(string name) =>
-        Page.Locator("#users .user-name", new PageLocatorOptions { HasText = name }).WaitForAsync();
+        Page.Locator("#users .user-name", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(name)}$") }).WaitForAsync();
 
     public Task WaitForConnectionAsync(string state) => Page.Locator($"#connection[data-state={state}]").WaitForAsync();
 
