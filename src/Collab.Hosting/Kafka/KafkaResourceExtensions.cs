@@ -41,12 +41,19 @@ public static class KafkaResourceExtensions
             .ExcludeFromManifest();
     }
 
+    /// <summary>
+    /// The test cluster's build output: the app host names it in an assembly attribute, <c>KafkaTestClusterAssembly</c>
+    /// (the repository's AppHost points at tools/Collab.KafkaTestCluster's build; an app host that references the
+    /// Collab.Hosting package gets the copy the package carries, through its build targets).
+    /// </summary>
     private static string KafkaTestClusterAssembly()
     {
-        var path = typeof(KafkaResourceExtensions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(attribute => attribute.Key == "KafkaTestClusterAssembly").Value!;
+        var path = (Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
+            .Concat(typeof(KafkaResourceExtensions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+            .FirstOrDefault(attribute => attribute.Key == "KafkaTestClusterAssembly")?.Value
+            ?? throw new InvalidOperationException("The app host does not name the Kafka test cluster (assembly metadata KafkaTestClusterAssembly); reference the Collab.Hosting package, or set ConnectionStrings:kafka to a broker.");
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"The Kafka test cluster is not built ({path}); build Collab.sln first, or set ConnectionStrings:kafka to a broker.", path);
+            : throw new FileNotFoundException($"The Kafka test cluster is not built ({path}); build the solution first, or set ConnectionStrings:kafka to a broker.", path);
     }
 }

@@ -1,11 +1,15 @@
-namespace Collab.AppHost;
+namespace Aspire.Hosting;
 
-internal static class ResourceBuilderExtensions
+/// <summary>Wiring shared by Collab's app models (the repository's AppHost and the collab-aspire template's).</summary>
+public static class CollabResourceBuilderExtensions
 {
     /// <summary>References a connection-string resource and waits for it, when the app model has it.</summary>
     public static IResourceBuilder<T> WithOptionalReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<IResourceWithConnectionString>? dependency)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
-        dependency is null ? builder : builder.WithReference(dependency).WaitFor(dependency);
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return dependency is null ? builder : builder.WithReference(dependency).WaitFor(dependency);
+    }
 
     /// <summary>
     /// One SQLite folder per replica under <paramref name="dataDirectory"/>: <c>{name}-0</c>, <c>{name}-1</c>… Replicas share
