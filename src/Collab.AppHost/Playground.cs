@@ -8,13 +8,14 @@ internal static class Playground
 {
     public const string Bucket = "collab-playground";
 
-    public static void AddPlayground(this IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> kafka, AppModelOptions options)
+    public static void AddPlayground(this IDistributedApplicationBuilder builder, CollabAppOptions options)
     {
         if (builder.ExecutionContext.IsPublishMode)
         {
             throw new InvalidOperationException("The playground topology is for local runs (it starts s3rver and the Kafka test cluster); publish the default topology.");
         }
 
+        var kafka = builder.AddKafka("kafka", brokers: 1, [.. CollabAppModel.RelayTopics]);
         var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
         var s3 = builder.AddLocalS3("s3", root, Path.Combine(options.DataDirectory, "s3"));
 

@@ -1,43 +1,17 @@
 using Collab.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
-var options = AppModelOptions.From(builder.Configuration, builder.AppHostDirectory);
-
-// the replicas' relay topics (prefix "hocuspocus"): fixed, whatever the number of documents
-var kafka = options.Relay == "kafka" ? builder.AddKafka("kafka", brokers: 1, "hocuspocus.updates:12", "hocuspocus.signals:12", "hocuspocus.events:12") : null;
-var redis = options.Relay == "redis" ? builder.AddLocalRedis("redis", Path.Combine(options.DataDirectory, "redis")) : null;
+// switches: --Replicas N, --Relay kafka|redis|none, --Storage sqlite|s3|filesystem, --Auth none|jwt, --Editor false,
+// --Topology playground, --DataDirectory PATH (default data/apphost at the repository's root)
+var options = CollabAppOptions.From(builder.Configuration, builder.AppHostDirectory, Path.Combine("..", "..", "data", "apphost"));
 
 if (options.Topology == "playground")
 {
-    builder.AddPlayground(kafka!, options);
-    builder.Build().Run();
-    return;
-}
-
-var syncserver = builder.AddProject<Projects.Collab_SyncServer>("syncserver")
-    .WithReplicas(options.Replicas)
-    .WithOptionalReference(kafka)
-    .WithOptionalReference(redis)
-    .WithHttpHealthCheck("/health")
-    .WithEditorUrl();
-
-if (kafka is not null)
-{
-    // with Kafka the worker stores every document (one writer per partition) and the replicas load through it
-    var key = builder.AddParameter("persistence-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-    var persistence = builder.AddProject<Projects.Collab_Persistence>("persistence")
-        .WithReference(kafka).WaitFor(kafka)
-        .WithEnvironment("Collab__Persistence__ApiKey", key)
-        .WithWorkerDataFolder(options.DataDirectory)
-        .WithHttpHealthCheck("/health");
-    syncserver.WithReference(persistence).WaitFor(persistence)
-        .WithEnvironment("Collab__Persistence__Url", "http://persistence")
-        .WithEnvironment("Collab__Persistence__ApiKey", key);
+    builder.AddPlayground(options);
 }
 else
 {
-    // Redis or no relay: each replica keeps its documents in its own SQLite file
-    syncserver.WithReplicaDataFolders(options.DataDirectory);
+    builder.AddCollabApp<Projects.Collab_SyncServer, Projects.Collab_Persistence>(options);
 }
 
 builder.Build().Run();
