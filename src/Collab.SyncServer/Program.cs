@@ -20,5 +20,5 @@ app.MapCollabEditor();
 
 app.Run();
 
-/// <summary>Entry point type, visible to the integration tests' host factory.</summary>
-public partial class Program;
+/// <summary>Entry point type; internal, so that a host referencing the Collab.SyncServer package keeps its own <c>Program</c>.</summary>
+internal partial class Program;

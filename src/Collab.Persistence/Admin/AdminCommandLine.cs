@@ -7,7 +7,7 @@ namespace Collab.Persistence.Admin;
 /// [options]</c>. A first argument that is a word (not <c>--key=value</c> configuration) or a help flag runs the CLI;
 /// anything else starts the worker's web host as before.
 /// </summary>
-internal static class AdminCommandLine
+public static class AdminCommandLine
 {
     /// <summary>Runs the CLI and returns its exit code when <paramref name="args"/> ask for it; null to start the worker.</summary>
     public static async Task<int?> TryRunAsync(string[] args) => IsCommandLine(args) ? await RunAsync(args) : null;
