@@ -48,6 +48,20 @@ public sealed class TemplateTests(TemplateTests.Store store) : IClassFixture<Tem
         Assert.False(Directory.Exists(Path.Combine(target, "src")), "nothing is made for a refused value");
     }
 
+    [Fact]
+    public async Task TheFolderTheBuildStagesInstallsToo()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "artifacts", "templates", "collab-aspire");
+        var hive = Path.Combine(store.Root, ".folder-hive");
+        var (exit, output) = await store.DotnetAsync(store.Root, TimeSpan.FromMinutes(2), "new", "install", folder, "--debug:custom-hive", hive);
+        Assert.True(exit == 0, output);
+        var target = Path.Combine(store.Root, "from-folder");
+        (exit, output) = await store.DotnetAsync(store.Root, TimeSpan.FromMinutes(2), "new", "collab-aspire", "-n", "Folder.Docs", "-o", target, "--no-restore", "--debug:custom-hive", hive);
+        Assert.True(exit == 0, output);
+        Assert.True(File.Exists(Path.Combine(target, "src", "Folder.Docs.ServiceDefaults", "Extensions.cs")), output);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(target, "packages"), "Collab.SyncServer.*.nupkg"));
+    }
+
     [Theory]
     [MemberData(nameof(Solutions))]
     public async Task TheSolutionIsRenamedThroughoutCarriesItsOptionsAndBuildsWarningFree(string name, string[] options, bool runItsTests)
@@ -97,6 +111,25 @@ public sealed class TemplateTests(TemplateTests.Store store) : IClassFixture<Tem
 
         if (runItsTests)
         {
+            // its AppHost writes the deployment manifest: the resources of its switches, Kafka a secret parameter
+            var manifest = Path.Combine(target, "artifacts", "manifest");
+            (exit, output) = await store.DotnetAsync(target, BuildPatience,
+                "run", "--project", Path.Combine("src", name + ".AppHost"), "-c", "Release", "--no-build", "--",
+                "--operation", "publish", "--step", "publish-manifest", "--output-path", manifest);
+            Assert.True(exit == 0, output);
+            using (var published = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(manifest, "aspire-manifest.json"), TestContext.Current.CancellationToken)))
+            {
+                var resources = published.RootElement.GetProperty("resources");
+                Assert.Equal("project.v0", resources.GetProperty("syncserver").GetProperty("type").GetString());
+                Assert.Equal("project.v0", resources.GetProperty("persistence").GetProperty("type").GetString());
+                Assert.True(resources.GetProperty("kafka").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+                Assert.True(resources.GetProperty("jwt-secret").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+                var env = resources.GetProperty("syncserver").GetProperty("env");
+                Assert.Equal("{kafka.connectionString}", env.GetProperty("ConnectionStrings__kafka").GetString());
+                Assert.Equal("{jwt-secret.value}", env.GetProperty("Collab__Auth__Jwt__Secret").GetString());
+                Assert.EndsWith($"src/{name}.SyncServer/{name}.SyncServer.csproj", resources.GetProperty("syncserver").GetProperty("path").GetString(), StringComparison.Ordinal);
+            }
+
             (exit, output) = await store.DotnetAsync(target, BuildPatience, "test", "-c", "Release", "--no-build", "-nologo");
             Assert.True(exit == 0, output);
             Assert.Contains("Failed:     0", output, StringComparison.Ordinal);
@@ -145,7 +178,7 @@ public sealed class TemplateTests(TemplateTests.Store store) : IClassFixture<Tem
         /// <summary>Runs <c>dotnet</c> to its end (ended if it overruns) and returns its exit code and output.</summary>
         public async Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
         {
-            string[] all = arguments[0] == "new" ? [.. arguments, "--debug:custom-hive", Hive] : arguments;
+            string[] all = arguments[0] == "new" && !arguments.Contains("--debug:custom-hive") ? [.. arguments, "--debug:custom-hive", Hive] : arguments;
             var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
                 ? configured
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
