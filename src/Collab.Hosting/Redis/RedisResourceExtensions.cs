@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -45,29 +44,15 @@ public static class RedisResourceExtensions
             .WithHealthCheck(healthCheck);
     }
 
-    private static async Task<HealthCheckResult> PingAsync(EndpointReference endpoint, CancellationToken cancellationToken)
-    {
-        if (!endpoint.IsAllocated)
+    private static Task<HealthCheckResult> PingAsync(EndpointReference endpoint, CancellationToken cancellationToken) =>
+        TcpProbe.CheckAsync(endpoint, async (stream, ct) =>
         {
-            return HealthCheckResult.Unhealthy("no port yet");
-        }
-
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), ct);
             var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, cancellationToken);
+            var read = await stream.ReadAsync(buffer, ct);
             var answer = Encoding.ASCII.GetString(buffer, 0, read);
             return answer.StartsWith("+PONG", StringComparison.Ordinal)
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"PING answered '{answer.Trim()}'");
-        }
-        catch (SocketException error)
-        {
-            return HealthCheckResult.Unhealthy(error.Message);
-        }
-    }
+        }, cancellationToken);
 }

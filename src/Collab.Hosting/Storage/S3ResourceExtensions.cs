@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -118,24 +117,8 @@ public static class S3ResourceExtensions
         return null;
     }
 
-    private static async Task<HealthCheckResult> ConnectAsync(EndpointReference endpoint, CancellationToken cancellationToken)
-    {
-        if (!endpoint.IsAllocated)
-        {
-            return HealthCheckResult.Unhealthy("no port yet");
-        }
-
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (SocketException error)
-        {
-            return HealthCheckResult.Unhealthy(error.Message);
-        }
-    }
+    private static Task<HealthCheckResult> ConnectAsync(EndpointReference endpoint, CancellationToken cancellationToken) =>
+        TcpProbe.CheckAsync(endpoint, exchange: null, cancellationToken);
 }
 
 /// <summary>How services reach an S3 bucket (<see cref="S3ResourceExtensions.AddS3Storage"/>).</summary>

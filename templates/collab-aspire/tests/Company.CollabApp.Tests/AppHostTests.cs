@@ -10,6 +10,11 @@ namespace CollabAppNamespace.Tests;
 public sealed class AppHostTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+#if (kafka)
+
+    /// <summary>The key of the persistence worker's API in this test (the AppHost's persistence-key parameter).</summary>
+    private const string PersistenceKey = "tests-only-persistence-key-0123456789";
+#endif
 
     [Fact]
     public async Task TheAppStartsHealthyAndClientsOnItsReplicasShareADocument()
@@ -30,6 +35,9 @@ public sealed class AppHostTests
 #if (jwt)
                 "--Parameters:jwt-secret", TestTokens.Secret,
 #endif
+#if (kafka)
+                "--Parameters:persistence-key", PersistenceKey,
+#endif
             ];
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CollabAppClass_AppHost>(
                 args, (options, _) => options.DisableDashboard = true, ct);
@@ -42,15 +50,21 @@ public sealed class AppHostTests
 
             // the endpoint is the orchestrator's proxy in front of both replicas
             var endpoint = app.GetEndpoint("syncserver", "http");
-            await using var alice = await YWebsocketClient.ConnectAsync(endpoint, "shared", TestTokens.Writer(), ct);
-            await using var bob = await YWebsocketClient.ConnectAsync(endpoint, "shared", TestTokens.Writer(), ct);
-            alice.Insert("text", 0, "from alice");
-            await bob.WaitForTextAsync("text", "from alice", TimeSpan.FromSeconds(30));
-            bob.Insert("text", 0, "bob and ");
-            await alice.WaitForTextAsync("text", "bob and from alice", TimeSpan.FromSeconds(30));
+            await YWebsocketClient.ShareADocumentAsync(endpoint, "shared", TimeSpan.FromSeconds(30), ct);
+#if (kafka)
 
-            await using var carol = await YWebsocketClient.ConnectAsync(endpoint, "shared", TestTokens.Writer(), ct);
-            await carol.WaitForTextAsync("text", "bob and from alice", TimeSpan.FromSeconds(30));
+            // the worker stores what the replicas relayed through Kafka (after its debounce): its API lists the document
+            using var worker = new HttpClient { BaseAddress = app.GetEndpoint("persistence", "http") };
+            worker.DefaultRequestHeaders.Authorization = new("Bearer", PersistenceKey);
+            var listed = "";
+            for (var attempt = 0; attempt < 60 && !listed.Contains("\"shared\"", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                listed = await worker.GetStringAsync("/documents", ct);
+            }
+
+            Assert.Contains("\"name\":\"shared\"", listed, StringComparison.Ordinal);
+#endif
             await app.StopAsync(ct).WaitAsync(Patience, ct);
         }
         finally

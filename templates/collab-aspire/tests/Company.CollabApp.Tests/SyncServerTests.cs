@@ -41,17 +41,7 @@ public sealed class SyncServerTests : IAsyncLifetime
     [Fact]
     public async Task TwoClientsConvergeAndALateJoinerGetsTheDocument()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var alice = await YWebsocketClient.ConnectAsync(_address, "notes", TestTokens.Writer(), ct);
-        await using var bob = await YWebsocketClient.ConnectAsync(_address, "notes", TestTokens.Writer(), ct);
-
-        alice.Insert("text", 0, "hello");
-        await bob.WaitForTextAsync("text", "hello", TimeSpan.FromSeconds(10));
-        bob.Insert("text", 5, " world");
-        await alice.WaitForTextAsync("text", "hello world", TimeSpan.FromSeconds(10));
-
-        await using var carol = await YWebsocketClient.ConnectAsync(_address, "notes", TestTokens.Writer(), ct);
-        await carol.WaitForTextAsync("text", "hello world", TimeSpan.FromSeconds(10));
+        await YWebsocketClient.ShareADocumentAsync(_address, "notes", TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
     [Fact]

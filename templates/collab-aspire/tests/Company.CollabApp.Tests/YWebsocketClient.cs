@@ -52,6 +52,28 @@ internal sealed class YWebsocketClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// The scenario both test classes run: two clients edit a document and converge, then a third that joins later gets
+    /// what they wrote.
+    /// </summary>
+    /// <param name="server">The server's (or the replicas' proxy's) address.</param>
+    /// <param name="document">The document name.</param>
+    /// <param name="patience">How long each step may take.</param>
+    /// <param name="cancellationToken">Cancels the connections.</param>
+    /// <returns>A task that fails with what a client last saw when a step does not complete.</returns>
+    public static async Task ShareADocumentAsync(Uri server, string document, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        await using var alice = await ConnectAsync(server, document, TestTokens.Writer(), cancellationToken);
+        await using var bob = await ConnectAsync(server, document, TestTokens.Writer(), cancellationToken);
+        alice.Insert("text", 0, "from alice");
+        await bob.WaitForTextAsync("text", "from alice", patience);
+        bob.Insert("text", 0, "bob and ");
+        await alice.WaitForTextAsync("text", "bob and from alice", patience);
+
+        await using var carol = await ConnectAsync(server, document, TestTokens.Writer(), cancellationToken);
+        await carol.WaitForTextAsync("text", "bob and from alice", patience);
+    }
+
     /// <summary>Waits until the document's text <paramref name="name"/> reads <paramref name="expected"/>.</summary>
     /// <param name="name">The shared text's name.</param>
     /// <param name="expected">The text to wait for.</param>
