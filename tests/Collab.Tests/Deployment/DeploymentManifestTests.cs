@@ -128,6 +128,41 @@ public sealed class DeploymentManifestTests
     }
 
     [Fact]
+    public async Task AzdsOwnCommandWritesTheSameManifest()
+    {
+        // what azd runs in the AppHost's folder (dotnet run --project … --publisher manifest --output-path …, with node
+        // reuse off and Aspire's CLI run hook suppressed), here without the build the test run already did
+        var output = Directory.CreateTempSubdirectory("collab-manifest-");
+        try
+        {
+            var project = Path.Combine(RepositoryPaths.Root, "src", "Collab.AppHost", "Collab.AppHost.csproj");
+            var file = Path.Combine(output.FullName, "apphost-manifest.json");
+            await using (var azd = ChildProcess.Start("dotnet",
+                ["run", "--project", project, "-c", RepositoryPaths.Configuration, "--no-build", "--publisher", "manifest", "--output-path", file],
+                Path.GetDirectoryName(project)!,
+                new Dictionary<string, string?> { ["MSBUILDDISABLENODEREUSE"] = "1", ["ASPIRE_SUPPRESS_CLI_RUN_HOOK"] = "true" }))
+            {
+                Assert.True(await azd.WaitForExitAsync(Patience, TestContext.Current.CancellationToken) == 0, azd.Transcript);
+            }
+
+            var viaAzd = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken))!["resources"]!;
+            using var published = await PublishAsync([]);
+            var viaStep = System.Text.Json.Nodes.JsonNode.Parse(published.RootElement.GetProperty("resources").GetRawText())!;
+            foreach (var resource in viaAzd.AsObject().Concat(viaStep.AsObject()).Select(r => r.Value).OfType<System.Text.Json.Nodes.JsonObject>())
+            {
+                resource.Remove("path");
+            }
+
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(viaAzd, viaStep), $"{viaAzd}\n---\n{viaStep}");
+            Assert.Equal(3, viaAzd["syncserver"]!["replicas"]!.GetValue<int>());
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AMinioServerWithoutS3StorageIsRefusedWithTheReason()
     {
         var output = Directory.CreateTempSubdirectory("collab-manifest-");
