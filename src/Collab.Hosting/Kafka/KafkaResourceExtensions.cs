@@ -28,7 +28,7 @@ public static class KafkaResourceExtensions
 
         var bootstrapFile = Path.Combine(Path.GetTempPath(), $"collab-apphost-{Environment.ProcessId}-{name}.bootstrap");
         File.Delete(bootstrapFile);
-        var cluster = new KafkaTestClusterResource(name, KafkaTestClusterAssembly(), bootstrapFile);
+        var cluster = new KafkaTestClusterResource(name, KafkaTestClusterAssembly(builder), bootstrapFile);
         var healthCheck = $"{name}-bootstrap";
         builder.Services.AddHealthChecks().AddCheck(healthCheck, () => cluster.BootstrapServers is { } servers
             ? HealthCheckResult.Healthy(servers)
@@ -44,11 +44,13 @@ public static class KafkaResourceExtensions
     /// <summary>
     /// The test cluster's build output: the app host names it in an assembly attribute, <c>KafkaTestClusterAssembly</c>
     /// (the repository's AppHost points at tools/Collab.KafkaTestCluster's build; an app host that references the
-    /// Collab.Hosting package gets the copy the package carries, through its build targets).
+    /// Collab.Hosting package gets the copy the package carries, through its build targets). The app host's assembly is
+    /// asked first: under Aspire.Hosting.Testing the entry assembly is the test host, not the app host.
     /// </summary>
-    private static string KafkaTestClusterAssembly()
+    private static string KafkaTestClusterAssembly(IDistributedApplicationBuilder builder)
     {
-        var path = (Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
+        var path = (builder.AppHostAssembly?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
+            .Concat(Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
             .Concat(typeof(KafkaResourceExtensions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
             .FirstOrDefault(attribute => attribute.Key == "KafkaTestClusterAssembly")?.Value
             ?? throw new InvalidOperationException("The app host does not name the Kafka test cluster (assembly metadata KafkaTestClusterAssembly); reference the Collab.Hosting package, or set ConnectionStrings:kafka to a broker.");
