@@ -28,12 +28,14 @@ public static class KafkaResourceExtensions
 
         var bootstrapFile = Path.Combine(Path.GetTempPath(), $"collab-apphost-{Environment.ProcessId}-{name}.bootstrap");
         File.Delete(bootstrapFile);
-        var cluster = new KafkaTestClusterResource(name, KafkaTestClusterAssembly(builder), bootstrapFile);
+        var (assembly, host) = KafkaTestClusterAssembly(builder.AppHostAssembly);
+        var cluster = new KafkaTestClusterResource(name, assembly, bootstrapFile);
         var healthCheck = $"{name}-bootstrap";
         builder.Services.AddHealthChecks().AddCheck(healthCheck, () => cluster.BootstrapServers is { } servers
             ? HealthCheckResult.Healthy(servers)
             : HealthCheckResult.Unhealthy("the test cluster has not reported its bootstrap servers yet"));
         return builder.AddResource(cluster)
+            .WithArgs(host)
             .WithArgs(cluster.AssemblyPath, "--brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bootstrap-file", bootstrapFile)
             .WithArgs([.. topics.SelectMany(topic => new[] { "--topic", topic })])
             .WithOtlpExporter()
@@ -42,20 +44,40 @@ public static class KafkaResourceExtensions
     }
 
     /// <summary>
-    /// The test cluster's build output: the app host names it in an assembly attribute, <c>KafkaTestClusterAssembly</c>
-    /// (the repository's AppHost points at tools/Collab.KafkaTestCluster's build; an app host that references the
-    /// Collab.Hosting package gets the copy the package carries, through its build targets). The app host's assembly is
-    /// asked first: under Aspire.Hosting.Testing the entry assembly is the test host, not the app host.
+    /// The test cluster to run, and the <c>dotnet</c> arguments before it. The repository's AppHost names the cluster's own
+    /// build output (tools/Collab.KafkaTestCluster) in an assembly attribute, <c>KafkaTestClusterAssembly</c>. An app host
+    /// that references the Collab.Hosting package has the cluster's assembly beside its own (a dependency of the package):
+    /// it runs with the app host's dependency and runtime files (<c>dotnet exec --depsfile … --runtimeconfig …</c>), which
+    /// name Confluent.Kafka and librdkafka.
     /// </summary>
-    private static string KafkaTestClusterAssembly(IDistributedApplicationBuilder builder)
+    private static (string Assembly, string[] HostArguments) KafkaTestClusterAssembly(Assembly? appHost)
     {
-        var path = (builder.AppHostAssembly?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
-            .Concat(Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
-            .Concat(typeof(KafkaResourceExtensions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
-            .FirstOrDefault(attribute => attribute.Key == "KafkaTestClusterAssembly")?.Value
-            ?? throw new InvalidOperationException("The app host does not name the Kafka test cluster (assembly metadata KafkaTestClusterAssembly); reference the Collab.Hosting package, or set ConnectionStrings:kafka to a broker.");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"The Kafka test cluster is not built ({path}); build the solution first, or set ConnectionStrings:kafka to a broker.", path);
+        const string FileName = "Collab.KafkaTestCluster.dll";
+        var named = (appHost?.GetCustomAttributes<AssemblyMetadataAttribute>() ?? [])
+            .FirstOrDefault(attribute => attribute.Key == "KafkaTestClusterAssembly")?.Value;
+        if (named is not null)
+        {
+            return File.Exists(named)
+                ? (named, [])
+                : throw new FileNotFoundException($"The Kafka test cluster is not built ({named}); build the solution first, or set ConnectionStrings:kafka to a broker.", named);
+        }
+
+        foreach (var host in new[] { appHost, Assembly.GetEntryAssembly() })
+        {
+            if (host is null || string.IsNullOrEmpty(host.Location))
+            {
+                continue;
+            }
+
+            var directory = Path.GetDirectoryName(host.Location)!;
+            var stem = Path.Combine(directory, Path.GetFileNameWithoutExtension(host.Location));
+            var assembly = Path.Combine(directory, FileName);
+            if (File.Exists(assembly) && File.Exists(stem + ".deps.json") && File.Exists(stem + ".runtimeconfig.json"))
+            {
+                return (assembly, ["exec", "--depsfile", stem + ".deps.json", "--runtimeconfig", stem + ".runtimeconfig.json"]);
+            }
+        }
+
+        throw new InvalidOperationException($"The Kafka test cluster ({FileName}) is not beside the app host; reference the Collab.Hosting package, or set ConnectionStrings:kafka to a broker.");
     }
 }
