@@ -2,7 +2,9 @@ using Collab.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 // switches: --Replicas N, --Relay kafka|redis|none, --Storage sqlite|s3|filesystem, --Auth none|jwt, --Editor false,
-// --Topology playground, --DataDirectory PATH (default data/apphost at the repository's root)
+// --S3Server external|minio (what publish mode stores --Storage s3 in), --Topology playground, --DataDirectory PATH
+// (default data/apphost at the repository's root). The same names as environment variables or in appsettings.json
+// configure it when azd runs it to write the deployment manifest (README, "Deploying").
 var options = CollabAppOptions.From(builder.Configuration, builder.AppHostDirectory, Path.Combine("..", "..", "data", "apphost"));
 
 if (options.Topology == "playground")

@@ -21,6 +21,13 @@ public static class CollabAppModel
     /// <summary>The relay topics the Kafka test cluster creates (prefix <c>hocuspocus</c>, 12 partitions each).</summary>
     public static readonly IReadOnlyList<string> RelayTopics = ["hocuspocus.updates:12", "hocuspocus.signals:12", "hocuspocus.events:12"];
 
+    /// <summary>
+    /// Where the services' container images keep their files (the default <c>Collab:Sqlite:Path</c>,
+    /// <c>Collab:Storage:Sqlite:Path</c> and <c>Collab:Storage:FileSystem:Path</c> of the images, set in their project files):
+    /// the home of the images' non-root user, writable with or without a volume.
+    /// </summary>
+    public const string ContainerDataDirectory = "/home/app/data";
+
     /// <summary>Adds the app: <c>syncserver</c> (× Replicas), <c>kafka</c> or <c>redis</c>, and with Kafka <c>persistence</c>.</summary>
     /// <typeparam name="TSyncServer">The SyncServer project (Projects.*).</typeparam>
     /// <typeparam name="TPersistence">The persistence worker project (Projects.*).</typeparam>
@@ -40,7 +47,10 @@ public static class CollabAppModel
             .WithReplicas(options.Replicas)
             .WithOptionalReference(kafka)
             .WithOptionalReference(redis)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck(DeploymentManifestExtensions.ReadinessPath)
+            // editors connect from outside: the deployment's ingress (Container Apps) is public
+            .WithExternalHttpEndpoints()
+            .WithDeploymentManifest();
         if (options.Editor)
         {
             syncserver.WithEditorUrl();
@@ -67,7 +77,9 @@ public static class CollabAppModel
                 .WithReference(kafka).WaitFor(kafka)
                 .WithEnvironment("Collab__Persistence__ApiKey", key)
                 .WithStorage(options, shared: true)
-                .WithHttpHealthCheck("/health");
+                .WithHttpHealthCheck(DeploymentManifestExtensions.ReadinessPath)
+                // its SQLite file or folder of documents (the image's default paths are under /home/app/data) must outlive the container
+                .WithDeploymentManifest(options.Storage is "sqlite" or "filesystem" ? [new DeploymentVolume("persistence-data", ContainerDataDirectory)] : []);
             syncserver.WithReference(persistence).WaitFor(persistence)
                 .WithEnvironment("Collab__Persistence__Url", "http://persistence")
                 .WithEnvironment("Collab__Persistence__ApiKey", key);
@@ -91,7 +103,7 @@ public static class CollabAppModel
         switch (options.Storage)
         {
             case "s3":
-                return service.WithS3Storage(builder.AddS3Storage("s3", options.DataDirectory));
+                return service.WithS3Storage(builder.AddS3Storage("s3", options.DataDirectory, publishMinio: options.S3Server == "minio"));
             case "filesystem":
                 service.WithEnvironment("Collab__Storage__Provider", "filesystem");
                 return builder.ExecutionContext.IsRunMode

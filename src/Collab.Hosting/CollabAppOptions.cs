@@ -16,6 +16,10 @@ namespace Aspire.Hosting;
 /// <param name="DataDirectory">Where the services keep their files when run: one folder per resource.</param>
 /// <param name="Topology"><c>default</c> (replicas, and with Kafka the persistence worker) or <c>playground</c> (the seed's:
 /// two SQLite-backed and two S3-backed servers sharing documents through Kafka, each storing for itself).</param>
+/// <param name="S3Server">With Storage s3, what the deployment manifest (publish mode) stores in: <c>external</c> (default: an
+/// existing S3 service named by the parameters <c>s3-service-url</c>, <c>s3-bucket</c>, <c>s3-access-key</c>, <c>s3-secret-key</c>)
+/// or <c>minio</c> (a MinIO container with a volume, its password the generated secret parameter <c>s3-password</c>). Local runs
+/// use s3rver either way.</param>
 public sealed record CollabAppOptions(
     int Replicas = 3,
     string Relay = "kafka",
@@ -23,7 +27,8 @@ public sealed record CollabAppOptions(
     string Auth = "none",
     bool Editor = true,
     string DataDirectory = "data",
-    string Topology = "default")
+    string Topology = "default",
+    string S3Server = "external")
 {
     /// <summary>The values of <see cref="Relay"/>.</summary>
     public static readonly IReadOnlyList<string> Relays = ["kafka", "redis", "none"];
@@ -33,6 +38,9 @@ public sealed record CollabAppOptions(
 
     /// <summary>The values of <see cref="Auth"/>.</summary>
     public static readonly IReadOnlyList<string> Auths = ["none", "jwt"];
+
+    /// <summary>The values of <see cref="S3Server"/>.</summary>
+    public static readonly IReadOnlyList<string> S3Servers = ["external", "minio"];
 
     /// <summary>The values of <see cref="Topology"/>.</summary>
     public static readonly IReadOnlyList<string> Topologies = ["default", "playground"];
@@ -60,8 +68,14 @@ public sealed record CollabAppOptions(
             throw new InvalidOperationException("The playground topology shares documents through Kafka: leave Relay at kafka.");
         }
 
+        var s3Server = OneOf(configuration, "S3Server", S3Servers);
+        if (configuration["S3Server"] is { Length: > 0 } && storage != "s3")
+        {
+            throw new InvalidOperationException($"S3Server chooses the S3 service of Storage s3; Storage is {storage}.");
+        }
+
         var data = Path.GetFullPath(configuration["DataDirectory"] is { Length: > 0 } configured ? configured : defaultDataDirectory, appHostDirectory);
-        return new CollabAppOptions(replicas, relay, storage, auth, configuration.GetValue("Editor", true), data, topology);
+        return new CollabAppOptions(replicas, relay, storage, auth, configuration.GetValue("Editor", true), data, topology, s3Server);
     }
 
     private static string OneOf(IConfiguration configuration, string key, IReadOnlyList<string> values)

@@ -46,10 +46,17 @@ public static class S3ResourceExtensions
     /// <param name="builder">The app model builder.</param>
     /// <param name="name">The local server's resource name.</param>
     /// <param name="dataDirectory">The app's data folder (the local server keeps its files in <c>{name}</c> under it).</param>
+    /// <param name="publishMinio">When published: a MinIO container named <paramref name="name"/> with the volume
+    /// <c>{name}-data</c> and the generated secret parameter <c>{name}-password</c>, instead of the parameters of an existing service.</param>
     /// <returns>Where and how services reach the bucket.</returns>
-    public static S3Storage AddS3Storage(this IDistributedApplicationBuilder builder, string name, string dataDirectory)
+    public static S3Storage AddS3Storage(this IDistributedApplicationBuilder builder, string name, string dataDirectory, bool publishMinio = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ExecutionContext.IsPublishMode && publishMinio)
+        {
+            return builder.AddMinio(name, minio => minio.WithVolume($"{name}-data", "/data"));
+        }
+
         if (builder.ExecutionContext.IsPublishMode)
         {
             var url = builder.AddParameter("s3-service-url");
@@ -68,14 +75,20 @@ public static class S3ResourceExtensions
         }
 
         Directory.CreateDirectory(local);
+        return builder.AddMinio(name, minio => minio.WithBindMount(local, "/data"));
+    }
+
+    /// <summary>MinIO (<c>minio/minio</c>) serving <c>/data</c>, its root password a generated secret parameter.</summary>
+    private static S3Storage AddMinio(this IDistributedApplicationBuilder builder, string name, Action<IResourceBuilder<ContainerResource>> data)
+    {
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
         var minio = builder.AddContainer(name, "minio/minio", "latest")
             .WithArgs("server", "/data")
-            .WithBindMount(local, "/data")
             .WithHttpEndpoint(targetPort: 9000, name: "http")
             .WithEnvironment("MINIO_ROOT_USER", MinioUser)
             .WithEnvironment("MINIO_ROOT_PASSWORD", password)
             .WithHttpHealthCheck("/minio/health/live");
+        data(minio);
         return new S3Storage(minio, ReferenceExpression.Create($"{minio.GetEndpoint("http")}"), ReferenceExpression.Create($"{LocalBucket}"),
             ReferenceExpression.Create($"{MinioUser}"), Expression(password), CreateBucket: true);
     }

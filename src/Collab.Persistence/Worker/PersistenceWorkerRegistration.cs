@@ -23,6 +23,22 @@ public static class PersistenceWorkerRegistration
             options.BootstrapServers = builder.Configuration.GetConnectionString("kafka") ?? builder.Configuration["KAFKA_BROKERS"] ?? "";
         }
 
+        // the same forms as the relay's: a broker list, librdkafka properties (bootstrap.servers=…;sasl.…) or an Azure
+        // Event Hubs connection string; explicitly configured Settings win over the string's
+        if (!string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            try
+            {
+                var connection = Collab.Relay.Kafka.KafkaConnectionString.Parse(options.BootstrapServers);
+                options.BootstrapServers = connection.BootstrapServers;
+                connection.AddSettingsTo(options.Settings);
+            }
+            catch (FormatException error)
+            {
+                throw new InvalidOperationException($"The persistence worker cannot start: its Kafka brokers (ConnectionStrings:kafka, KAFKA_BROKERS or Collab:Persistence:BootstrapServers) cannot be used: {error.Message}", error);
+            }
+        }
+
         if (options.Validate() is { Count: > 0 } errors)
         {
             throw new InvalidOperationException("The persistence worker cannot start: " + string.Join(" ", errors));

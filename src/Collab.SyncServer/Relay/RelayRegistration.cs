@@ -95,14 +95,36 @@ public static class RelayRegistration
             options.Identifier = FirstSet(configuration["HYPHA_SERVER_ID"]) ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
         }
 
-        options.Kafka.BootstrapServers = KafkaBrokers(configuration) ?? "";
-        // a kafka:// or PLAINTEXT:// scheme (Hypha's --kafka-uri form) is not part of bootstrap.servers
-        options.Kafka.BootstrapServers = string.Join(',', options.Kafka.BootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(b => b.Contains("://", StringComparison.Ordinal) ? b[(b.IndexOf("://", StringComparison.Ordinal) + 3)..] : b));
+        // a broker list (a kafka:// or PLAINTEXT:// scheme, Hypha's --kafka-uri form, dropped), librdkafka properties
+        // (bootstrap.servers=…;security.protocol=SASL_SSL;…) or an Azure Event Hubs connection string; explicitly
+        // configured Settings win over the string's
+        if (KafkaBrokers(configuration) is { } brokers)
+        {
+            var connection = ParseKafka(brokers);
+            options.Kafka.BootstrapServers = connection.BootstrapServers;
+            connection.AddSettingsTo(options.Kafka.Settings);
+        }
+        else
+        {
+            options.Kafka.BootstrapServers = "";
+        }
+
         options.Kafka.Prefix = options.Prefix;
         options.Kafka.GroupIdBase = options.GroupIdBase;
         options.Redis.Configuration = RedisConfiguration(configuration) ?? "";
         options.Redis.Prefix = options.Prefix;
+    }
+
+    private static KafkaConnectionString ParseKafka(string brokers)
+    {
+        try
+        {
+            return KafkaConnectionString.Parse(brokers);
+        }
+        catch (FormatException error)
+        {
+            throw new InvalidOperationException($"The Kafka relay's brokers (--kafka-brokers, ConnectionStrings:kafka, KAFKA_BROKERS…) cannot be used: {error.Message}", error);
+        }
     }
 
     internal static IReadOnlyList<string> Problems(RelayOptions options)
