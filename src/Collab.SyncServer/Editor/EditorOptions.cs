@@ -34,11 +34,43 @@ public sealed class EditorOptions
     public int MaxListedDocuments { get; set; } = 500;
 }
 
-/// <summary>Checks of <see cref="EditorOptions"/> that attributes cannot express.</summary>
-internal sealed class EditorOptionsValidator : IValidateOptions<EditorOptions>
+/// <summary>
+/// Checks of <see cref="EditorOptions"/> that attributes cannot express: the path's form, and that it shares no route
+/// with the server's other endpoints (the Hocuspocus path, the y-websocket prefix, the operator API, the health probes),
+/// which the page would hide or be hidden by.
+/// </summary>
+internal sealed class EditorOptionsValidator(IOptions<SyncServerOptions> syncServer, IOptions<Api.ApiOptions> api) : IValidateOptions<EditorOptions>
 {
-    public ValidateOptionsResult Validate(string? name, EditorOptions options) =>
-        options.Path.StartsWith('/') && options.Path.TrimEnd('/').Length > 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Collab:Editor:Path must start with '/' and must not be '/' itself.");
+    public ValidateOptionsResult Validate(string? name, EditorOptions options)
+    {
+        if (!options.Path.StartsWith('/') || options.Path.TrimEnd('/').Length == 0)
+        {
+            return ValidateOptionsResult.Fail("Collab:Editor:Path must start with '/' and must not be '/' itself.");
+        }
+
+        (string Setting, string Path)[] routes =
+        [
+            ("Collab:SyncServer:Path", syncServer.Value.Path),
+            ("Collab:SyncServer:YWebsocketPath", syncServer.Value.YWebsocketPath),
+            ("Collab:Api:Path", api.Value.Path),
+            ("the readiness probe", "/health"),
+            ("the liveness probe", "/alive"),
+        ];
+        var editor = Normalize(options.Path);
+        foreach (var (setting, path) in routes)
+        {
+            var other = Normalize(path);
+            if (other.Length > 0 && Overlaps(editor, other))
+            {
+                return ValidateOptionsResult.Fail($"Collab:Editor:Path '{options.Path}' overlaps {setting} '{path}': give the editor page a path of its own.");
+            }
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+
+    private static string Normalize(string path) => path.Trim().TrimEnd('/').ToLowerInvariant();
+
+    private static bool Overlaps(string a, string b) =>
+        a == b || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal);
 }
