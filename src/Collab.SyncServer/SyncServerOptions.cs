@@ -225,6 +225,18 @@ public sealed class SyncServerOptions
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
+    /// The broadcast window a change that came through the relay opens (another replica's client's edit, a peer's sync
+    /// reply): it arrives in the relay's own batches — a Kafka fetch holds what the other replicas produced within their
+    /// linger — so a short window merges what came together, and a second full <see cref="FlushDelay"/> would only add
+    /// to the cross-replica latency. A window already open for a local change is flushed early when this ends first.
+    /// Zero = at once; a value above <see cref="FlushDelay"/> counts as <see cref="FlushDelay"/>.
+    /// </summary>
+    public TimeSpan RelayFlushDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary><see cref="RelayFlushDelay"/>, at most <see cref="FlushDelay"/>.</summary>
+    internal TimeSpan EffectiveRelayFlushDelay => RelayFlushDelay < FlushDelay ? RelayFlushDelay : FlushDelay;
+
+    /// <summary>
     /// How long the echo of a client's own update may wait for the next message to that socket (§7.9, Appendix B2):
     /// when everything a broadcast window carries came from one connection, that connection's copy is queued behind
     /// its socket's next message — another client's update, an acknowledgement — and sent on its own only after this

@@ -53,6 +53,9 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int TopicCreate(nint cluster, string topic, int partitionCount, int replicationFactor);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_delete_records", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int PartitionDeleteRecords(nint cluster, string topic, int partition, long beforeOffset);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_err2str")]
     public static partial nint ErrorToString(int error);
 

@@ -75,6 +75,13 @@ public sealed class MockKafkaCluster : IDisposable
         Check(LibRdKafkaMock.TopicCreate(Cluster, name, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic {name}");
     }
 
+    /// <summary>Deletes the records of a partition before <paramref name="beforeOffset"/>, which becomes the log's start offset.</summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        Check(LibRdKafkaMock.PartitionDeleteRecords(Cluster, topic, partition, beforeOffset), $"delete records of {topic} [{partition}] before {beforeOffset}");
+    }
+
     /// <summary>Disconnects a broker and refuses new connections to it until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId) => Check(LibRdKafkaMock.BrokerSetDown(Cluster, brokerId), $"take broker {brokerId} down");
 

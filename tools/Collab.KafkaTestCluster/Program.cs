@@ -10,10 +10,28 @@ var topics = new Option<string[]>("--topic")
     AllowMultipleArgumentsPerToken = true,
 };
 var bootstrapFile = new Option<FileInfo?>("--bootstrap-file") { Description = "Also write the bootstrap address to this file." };
+var retention = new Option<double>("--retention")
+{
+    Description = "Delete records older than this many seconds (0: keep what the mock keeps, up to 5 MiB per partition, whose "
+        + "every fetch walks from the oldest record).",
+    DefaultValueFactory = _ => 0,
+};
+var retentionGroups = new Option<string[]>("--retention-group")
+{
+    Description = "With --retention: keep records until this consumer group has committed past them, e.g. a persistence worker's (repeatable).",
+    AllowMultipleArgumentsPerToken = true,
+};
+retention.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<double>() is < 0 or double.NaN)
+    {
+        result.AddError("--retention must be 0 (off) or a positive number of seconds.");
+    }
+});
 
 var root = new RootCommand("Runs a Kafka-protocol test cluster (librdkafka's mock cluster) on loopback until stopped.")
 {
-    brokers, topics, bootstrapFile,
+    brokers, topics, bootstrapFile, retention, retentionGroups,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -31,6 +49,16 @@ root.SetAction(async (parse, cancellationToken) =>
         if (parse.GetValue(bootstrapFile) is { } file)
         {
             await File.WriteAllTextAsync(file.FullName, cluster.BootstrapServers, CancellationToken.None);
+        }
+
+        var keep = parse.GetValue(retention);
+        var groups = parse.GetValue(retentionGroups) ?? [];
+        await using var trimmer = keep > 0 ? new LogRetention(cluster, TimeSpan.FromSeconds(keep), groups, Console.Out) : null;
+        if (trimmer is not null)
+        {
+            Console.WriteLine(groups.Length == 0
+                ? $"retention {keep} s"
+                : $"retention {keep} s, and until committed by {string.Join(", ", groups)}");
         }
 
         Console.WriteLine($"librdkafka {KafkaNativeLibrary.EnsureLoaded()} mock cluster with {cluster.BrokerCount} broker(s)");

@@ -14,8 +14,8 @@ internal interface IFlushable
 /// §7.9): the first buffered change of a document opens its window, and one thread for the whole server flushes
 /// each document when its own window ends — not at a shared tick, which would cut windows short (a change made just
 /// before the tick leaves at once and the next one opens another window) and send more messages for the same
-/// latency bound. All windows have the same length, so the registrations are due in the order they arrive and a
-/// queue is the whole schedule. The thread sleeps until the oldest registration of either lane is due (woken early
+/// latency bound. All windows of a lane have the same length, so its registrations are due in the order they arrive and a
+/// queue is the whole schedule. The thread sleeps until the oldest registration of any lane is due (woken early
 /// only by a registration due before that) and without a timeout while nothing is pending.
 /// </summary>
 /// <remarks>
@@ -29,7 +29,10 @@ internal interface IFlushable
 /// costing a send of its own.
 /// </para>
 /// <para>
-/// A third lane is due at once (<see cref="ScheduleNow"/>): acknowledgements released together on another thread.
+/// A third lane holds the windows changes from the relay open (<see cref="SyncServerOptions.RelayFlushDelay"/>).
+/// </para>
+/// <para>
+/// A fourth lane is due at once (<see cref="ScheduleNow"/>): acknowledgements released together on another thread.
 /// </para>
 /// </remarks>
 internal sealed class BroadcastFlusher : IDisposable
@@ -39,11 +42,13 @@ internal sealed class BroadcastFlusher : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _due = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _echoes = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _relayed = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> _now = new();
     private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly long _delay;
     private readonly long _echoDelay;
+    private readonly long _relayDelay;
     private readonly long _slack;
     private readonly bool _batchedSends;
     private Thread? _thread;
@@ -51,20 +56,27 @@ internal sealed class BroadcastFlusher : IDisposable
     private long _wakeAt = long.MaxValue; // when the sleeping thread means to wake (long.MaxValue: when woken)
 
     public BroadcastFlusher(Microsoft.Extensions.Options.IOptions<SyncServerOptions> options)
-        : this(options.Value.FlushDelay, options.Value.EchoDelay, options.Value.DirectSocketWrites && options.Value.BatchedSocketSends)
+        : this(options.Value.FlushDelay, options.Value.EchoDelay, options.Value.DirectSocketWrites && options.Value.BatchedSocketSends, options.Value.EffectiveRelayFlushDelay)
     {
     }
 
-    internal BroadcastFlusher(TimeSpan delay, TimeSpan echoDelay, bool batchedSends = false)
+    internal BroadcastFlusher(TimeSpan delay, TimeSpan echoDelay, bool batchedSends = false, TimeSpan? relayDelay = null)
     {
         _batchedSends = batchedSends;
         _delay = (long)(delay.TotalSeconds * Stopwatch.Frequency);
         _echoDelay = (long)(echoDelay.TotalSeconds * Stopwatch.Frequency);
+        _relayDelay = (long)((relayDelay ?? delay).TotalSeconds * Stopwatch.Frequency);
         _slack = (long)(Slack.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Flushes <paramref name="item"/> when the window it opens now ends (<c>FlushDelay</c> from now).</summary>
     public void Schedule(IFlushable item) => Add(_due, item, _delay);
+
+    /// <summary>Flushes <paramref name="item"/> when the window a relayed change opens now ends (<c>RelayFlushDelay</c> from now).</summary>
+    public void ScheduleRelayed(IFlushable item) => Add(_relayed, item, _relayDelay);
+
+    /// <summary>When a window scheduled now would end: <see cref="Schedule"/>'s if <paramref name="relayed"/> is false, else <see cref="ScheduleRelayed"/>'s.</summary>
+    public long DueFromNow(bool relayed) => Stopwatch.GetTimestamp() + (relayed ? _relayDelay : _delay);
 
     /// <summary>
     /// Flushes <paramref name="item"/> (a socket holding a deferred echo) <see cref="SyncServerOptions.EchoDelay"/>
@@ -91,7 +103,7 @@ internal sealed class BroadcastFlusher : IDisposable
 
         var due = Stopwatch.GetTimestamp() + delay;
         lane.Enqueue((item, due));
-        // wake the thread only when this registration is due before the thread means to wake (the other lane's
+        // wake the thread only when this registration is due before the thread means to wake (another lane's
         // head, or never): in its own lane a registration is never due before the ones ahead of it
         if (Volatile.Read(ref _sleeping) == 1 && due < Volatile.Read(ref _wakeAt) && Interlocked.Exchange(ref _sleeping, 0) == 1)
         {
@@ -99,7 +111,7 @@ internal sealed class BroadcastFlusher : IDisposable
         }
     }
 
-    /// <summary>When the earliest registration of either lane is due; false when both are empty.</summary>
+    /// <summary>When the earliest registration of any lane is due; false when all are empty.</summary>
     private bool TryPeekDue(out long due)
     {
         var any = false;
@@ -113,6 +125,12 @@ internal sealed class BroadcastFlusher : IDisposable
         if (_echoes.TryPeek(out var echo))
         {
             due = Math.Min(due, echo.Due);
+            any = true;
+        }
+
+        if (_relayed.TryPeek(out var relayed))
+        {
+            due = Math.Min(due, relayed.Due);
             any = true;
         }
 
@@ -162,6 +180,7 @@ internal sealed class BroadcastFlusher : IDisposable
                     try
                     {
                         FlushDue(_now, until);
+                        FlushDue(_relayed, until);
                         FlushDue(_due, until);
                         FlushDue(_echoes, until);
                     }
@@ -216,6 +235,7 @@ internal sealed class BroadcastFlusher : IDisposable
     {
         _stop.Cancel();
         FlushDue(_now, long.MaxValue);
+        FlushDue(_relayed, long.MaxValue);
         FlushDue(_due, long.MaxValue);
         FlushDue(_echoes, long.MaxValue);
     }

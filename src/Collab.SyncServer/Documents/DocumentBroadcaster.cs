@@ -28,6 +28,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     private Dictionary<(bool, string), byte[]>? _manyMessages; // session-aware addresses: one per connection
     private int _updateBytes;
     private bool _scheduled;
+    private long _due; // when the scheduled window ends (flusher timestamp)
 
     // the connection every buffered update came from (null: none yet, several, or not a connection; once null in a
     // window it stays null, since no connection equals null)
@@ -37,7 +38,8 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
     /// <param name="update">The update as the document emitted it.</param>
     /// <param name="origin">The connection it came from, if any: when the whole window came from it, its own copy is an
     /// echo that can wait for the socket's next message (<see cref="SyncServerOptions.EchoDelay"/>).</param>
-    public void AddUpdate(byte[] update, DocumentConnection? origin = null)
+    /// <param name="relayed">It came through the relay: its window is <see cref="SyncServerOptions.RelayFlushDelay"/> long.</param>
+    public void AddUpdate(byte[] update, DocumentConnection? origin = null, bool relayed = false)
     {
         lock (_pending)
         {
@@ -52,7 +54,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
 
             _updates.Add(update);
             _updateBytes += update.Length;
-            ScheduleLocked(_updateBytes >= options.FlushMaxBytes);
+            ScheduleLocked(_updateBytes >= options.FlushMaxBytes, relayed);
         }
     }
 
@@ -223,11 +225,30 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
     }
 
-    private void ScheduleLocked(bool now)
+    private void ScheduleLocked(bool now, bool relayed = false)
     {
         if (_scheduled && !now)
         {
-            return;
+            // a relayed change does not wait for the rest of a local change's window: a registration in the relay
+            // lane ends it early (the later one then finds the buffers empty, or flushes a newer window early)
+            if (!relayed || !options.BatchBroadcasts)
+            {
+                return;
+            }
+
+            if (options.EffectiveRelayFlushDelay > TimeSpan.Zero)
+            {
+                var due = flusher.DueFromNow(relayed: true);
+                if (due < _due)
+                {
+                    _due = due;
+                    flusher.ScheduleRelayed(this);
+                }
+
+                return;
+            }
+
+            now = true;
         }
 
         if (!_scheduled)
@@ -236,7 +257,7 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
         }
 
         _scheduled = true;
-        var delay = options.BatchBroadcasts ? options.FlushDelay : TimeSpan.Zero;
+        var delay = !options.BatchBroadcasts ? TimeSpan.Zero : relayed ? options.EffectiveRelayFlushDelay : options.FlushDelay;
         if (now || delay <= TimeSpan.Zero)
         {
             if (!now && BroadcastTurn.TryDefer(this))
@@ -246,8 +267,14 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
 
             ThreadPool.UnsafeQueueUserWorkItem(static b => b.FlushLogged(), this, preferLocal: false);
         }
+        else if (relayed)
+        {
+            _due = flusher.DueFromNow(relayed: true);
+            flusher.ScheduleRelayed(this);
+        }
         else
         {
+            _due = flusher.DueFromNow(relayed: false);
             flusher.Schedule(this);
         }
     }

@@ -305,7 +305,7 @@ public sealed partial class ServerDocument : ICollabDocument
             Store.ScheduleAfterChange(origin, context);
         }
 
-        Broadcaster.AddUpdate(e.Update, (origin as ConnectionOrigin)?.Connection as DocumentConnection);
+        Broadcaster.AddUpdate(e.Update, (origin as ConnectionOrigin)?.Connection as DocumentConnection, relayed: origin is RelayOrigin);
         if (!_hooks.Wants(nameof(ICollabExtension.OnChange)))
         {
             return; // nobody would look at it: no payload per update

@@ -102,6 +102,11 @@ internal sealed class SyncServerOptionsValidator : IValidateOptions<SyncServerOp
             errors.Add("FlushDelay must be non-negative.");
         }
 
+        if (options.RelayFlushDelay < TimeSpan.Zero)
+        {
+            errors.Add("RelayFlushDelay must be non-negative.");
+        }
+
         if (options.EchoDelay < TimeSpan.Zero)
         {
             errors.Add("EchoDelay must be non-negative.");

@@ -56,6 +56,12 @@ internal sealed class CommonOptions
         Description = "With --replicas N and Collab: also run the persistence worker (Collab.Persistence); the replicas store nothing and load through it, as in the Kafka deployment. Its CPU counts as Collab's.",
     };
 
+    public Option<double> KafkaRetention { get; } = new("--kafka-retention")
+    {
+        Description = "Seconds the Kafka test cluster keeps records the persistence worker has committed past (0: the mock's own limit, up to 5 MiB per partition, which it walks on every fetch).",
+        DefaultValueFactory = _ => 10,
+    };
+
     public Option<string?> Output { get; } = new("--output") { Description = "Write the markdown report here (default with --server both: loadgen-<mode>-<time>.md)." };
 
     public Option<int> Rounds { get; } = new("--rounds")
@@ -82,7 +88,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, CollabEnvironment, Worker, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
+        foreach (var option in new Option[] { Server, Url, ServerPid, Repository, Configuration, CollabDll, CollabEnvironment, Worker, KafkaRetention, Output, Rounds, ReportInterval, Token, ConnectConcurrency, HandshakeTimeout, Apply, Awareness })
         {
             command.Options.Add(option);
         }
@@ -101,6 +107,7 @@ internal sealed class CommonOptions
         TimeSpan.FromSeconds(60))
     {
         Worker = parse.GetValue(Worker),
+        KafkaRetention = TimeSpan.FromSeconds(parse.GetValue(KafkaRetention)),
         CollabEnvironment = (parse.GetValue(CollabEnvironment) ?? [])
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : "", StringComparer.Ordinal),

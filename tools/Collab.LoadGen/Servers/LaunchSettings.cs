@@ -16,6 +16,12 @@ internal sealed record LaunchSettings(string RepositoryRoot, string Configuratio
     /// <summary>Collab replicas: also start the persistence worker, which stores for them (they load through it).</summary>
     public bool Worker { get; init; }
 
+    /// <summary>How long the Kafka test cluster keeps records the persistence worker's group has committed past (zero: the mock's own limit).</summary>
+    public TimeSpan KafkaRetention { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The persistence worker's consumer group with the relay's default prefix (its <c>{Prefix}-persistence</c>).</summary>
+    public const string WorkerGroup = "hocuspocus-persistence";
+
     public string PersistenceAssemblyPath => Path.Combine(
         RepositoryRoot, "src", "Collab.Persistence", "bin", Configuration, "net10.0", "Collab.Persistence.dll");
 

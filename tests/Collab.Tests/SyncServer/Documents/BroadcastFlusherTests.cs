@@ -6,7 +6,7 @@ namespace Collab.Tests.SyncServer.Documents;
 
 /// <summary>
 /// The flusher ends each registration's own window (protocol.md §7.9: the first buffered change opens a fixed window),
-/// with a separate lane for deferred echoes. Only lower bounds on time are asserted (a loaded machine may be late,
+/// with separate lanes for deferred echoes and for the windows relayed changes open. Only lower bounds on time are asserted (a loaded machine may be late,
 /// never early beyond the documented slack).
 /// </summary>
 public sealed class BroadcastFlusherTests
@@ -100,15 +100,34 @@ public sealed class BroadcastFlusherTests
     }
 
     [Fact]
-    public void DisposeFlushesWhatIsStillRegistered()
+    public async Task RelayedWindowsHaveTheirOwnShortDelay()
     {
-        var flusher = new BroadcastFlusher(TimeSpan.FromMinutes(1), echoDelay: TimeSpan.FromMinutes(1));
+        // a minute-long local window registered first must not hold back the relayed window registered after it
+        using var flusher = new BroadcastFlusher(TimeSpan.FromMinutes(1), echoDelay: TimeSpan.FromMinutes(1), relayDelay: TimeSpan.FromMilliseconds(100));
         var recorder = new Recorder();
         flusher.Schedule(recorder.Probe("window"));
+
+        var relayedAt = recorder.Now;
+        flusher.ScheduleRelayed(recorder.Probe("relayed"));
+        await recorder.WaitForAsync(1);
+
+        var (name, at) = recorder.Log.Single();
+        Assert.Equal("relayed", name);
+        var early = TimeSpan.FromMilliseconds(100) - BroadcastFlusher.Slack - TimeSpan.FromMilliseconds(1);
+        Assert.True(at - relayedAt >= early, $"the relayed window was flushed {(at - relayedAt).TotalMilliseconds} ms after it opened");
+    }
+
+    [Fact]
+    public void DisposeFlushesWhatIsStillRegistered()
+    {
+        var flusher = new BroadcastFlusher(TimeSpan.FromMinutes(1), echoDelay: TimeSpan.FromMinutes(1), relayDelay: TimeSpan.FromMinutes(1));
+        var recorder = new Recorder();
+        flusher.Schedule(recorder.Probe("window"));
+        flusher.ScheduleRelayed(recorder.Probe("relayed"));
         flusher.ScheduleEcho(recorder.Probe("echo"));
 
         flusher.Dispose();
 
-        Assert.Equal(["window", "echo"], recorder.Log.Select(f => f.Name));
+        Assert.Equal(["relayed", "window", "echo"], recorder.Log.Select(f => f.Name));
     }
 }

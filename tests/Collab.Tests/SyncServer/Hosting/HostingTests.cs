@@ -63,6 +63,17 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task ANegativeRelayFlushDelayStopsTheServerFromStarting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SyncServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["RelayFlushDelay"] = "-00:00:01",
+        }));
+
+        Assert.Contains("RelayFlushDelay must be non-negative", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConfigurationIsNotReloadedOnFileChangesUnlessAskedFor()
     {
         static string? None(string name) => null;
