@@ -22,6 +22,7 @@ public sealed class LogRetention : IAsyncDisposable
     private readonly Dictionary<TopicPartition, Queue<(long Time, long End)>> _ends = [];
     private readonly Dictionary<TopicPartition, long> _deletedBefore = [];
     private readonly Task _loop;
+    private long _deletedRecords;
 
     /// <summary>Starts deleting records older than <paramref name="keep"/> that every group in <paramref name="groups"/> has committed past.</summary>
     public LogRetention(MockKafkaCluster cluster, TimeSpan keep, IEnumerable<string> groups, TextWriter log, TimeSpan? interval = null)
@@ -36,19 +37,7 @@ public sealed class LogRetention : IAsyncDisposable
     }
 
     /// <summary>Records deleted so far, over all partitions.</summary>
-    public long DeletedRecords { get; private set; }
-
-    /// <summary>The offset below which records were deleted, per partition.</summary>
-    public IReadOnlyDictionary<TopicPartition, long> DeletedBefore
-    {
-        get
-        {
-            lock (_deletedBefore)
-            {
-                return new Dictionary<TopicPartition, long>(_deletedBefore);
-            }
-        }
-    }
+    public long DeletedRecords => Interlocked.Read(ref _deletedRecords);
 
     public async ValueTask DisposeAsync()
     {
@@ -138,12 +127,8 @@ public sealed class LogRetention : IAsyncDisposable
             if (before > deleted)
             {
                 _cluster.DeleteRecords(partition.Topic, partition.Partition.Value, before);
-                lock (_deletedBefore)
-                {
-                    _deletedBefore[partition] = before;
-                }
-
-                DeletedRecords += before - deleted;
+                _deletedBefore[partition] = before;
+                Interlocked.Add(ref _deletedRecords, before - deleted);
             }
         }
     }

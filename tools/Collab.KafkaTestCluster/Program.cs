@@ -79,7 +79,7 @@ root.SetAction(async (parse, cancellationToken) =>
         }
         catch (OperationCanceledException)
         {
-            Console.WriteLine("stopping");
+            Console.WriteLine(trimmer is null ? "stopping" : $"stopping; retention deleted {trimmer.DeletedRecords} records");
         }
         finally
         {

@@ -80,6 +80,7 @@ public sealed class KafkaTestClusterProgramTests
         var rest = await KafkaTestClients.ConsumeAsync(worker, 8, TimeSpan.FromSeconds(60), ct);
         Assert.Equal(Enumerable.Range(12, 8).Select(i => $"m{i}"), rest.Select(r => r.Message.Value));
         Assert.Equal(0, await cluster.StopAsync(TimeSpan.FromSeconds(30), ct));
+        Assert.Contains("retention deleted 12 records", cluster.Transcript, StringComparison.Ordinal);
     }
 
     [Fact]
