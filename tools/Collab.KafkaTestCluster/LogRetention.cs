@@ -5,17 +5,17 @@ namespace Collab.KafkaTestCluster;
 /// <summary>
 /// Time-based retention for the mock cluster, which has none of its own: it keeps up to 5 MiB or 100,000 batches per
 /// partition and finds every fetch's offset by walking that log from its oldest batch, on its one thread, so a
-/// consumer at the end costs it more the more it holds. Once per <c>interval</c> this records each partition's end
+/// consumer at the end costs it more the more it holds. Once a second this records each partition's end
 /// offset and deletes the records that were already written <c>keep</c> ago — but never records a named consumer
 /// group has not committed past (a persistence worker's backlog stays until it has stored it).
 /// </summary>
 public sealed class LogRetention : IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly MockKafkaCluster _cluster;
     private readonly TimeSpan _keep;
-    private readonly TimeSpan _interval;
     private readonly string[] _groups;
     private readonly TextWriter _log;
     private readonly CancellationTokenSource _stop = new();
@@ -25,12 +25,11 @@ public sealed class LogRetention : IAsyncDisposable
     private long _deletedRecords;
 
     /// <summary>Starts deleting records older than <paramref name="keep"/> that every group in <paramref name="groups"/> has committed past.</summary>
-    public LogRetention(MockKafkaCluster cluster, TimeSpan keep, IEnumerable<string> groups, TextWriter log, TimeSpan? interval = null)
+    public LogRetention(MockKafkaCluster cluster, TimeSpan keep, IEnumerable<string> groups, TextWriter log)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(keep, TimeSpan.Zero);
         _cluster = cluster;
         _keep = keep;
-        _interval = interval ?? TimeSpan.FromSeconds(1);
         _groups = [.. groups.Where(g => !string.IsNullOrWhiteSpace(g)).Distinct(StringComparer.Ordinal)];
         _log = log;
         _loop = Task.Run(RunAsync);
@@ -52,18 +51,18 @@ public sealed class LogRetention : IAsyncDisposable
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap, LogConnectionClose = false })
             .SetLogHandler(static (_, _) => { })
             .Build();
-        var readers = new List<IConsumer<byte[], byte[]>>();
+        using var watermarks = Reader(bootstrap, "collab-test-cluster-retention");
+        // one handle per group reads that group's committed offsets (OffsetFetch); none of them ever joins
+        var groups = new List<IConsumer<byte[], byte[]>>();
         try
         {
-            // one handle per group reads that group's committed offsets (OffsetFetch); none of them ever joins
-            readers.Add(Reader(bootstrap, "collab-test-cluster-retention"));
-            readers.AddRange(_groups.Select(group => Reader(bootstrap, group)));
-            using var timer = new PeriodicTimer(_interval);
+            groups.AddRange(_groups.Select(group => Reader(bootstrap, group)));
+            using var timer = new PeriodicTimer(Interval);
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 try
                 {
-                    Trim(admin, readers);
+                    Trim(admin, watermarks, groups);
                 }
                 catch (KafkaException e)
                 {
@@ -77,14 +76,14 @@ public sealed class LogRetention : IAsyncDisposable
         }
         finally
         {
-            foreach (var reader in readers)
+            foreach (var group in groups)
             {
-                reader.Dispose();
+                group.Dispose();
             }
         }
     }
 
-    private void Trim(IAdminClient admin, List<IConsumer<byte[], byte[]>> readers)
+    private void Trim(IAdminClient admin, IConsumer<byte[], byte[]> watermarks, List<IConsumer<byte[], byte[]>> groups)
     {
         var partitions = admin.GetMetadata(RequestTimeout).Topics
             .Where(t => !t.Error.IsError)
@@ -96,12 +95,12 @@ public sealed class LogRetention : IAsyncDisposable
         }
 
         var now = Environment.TickCount64;
-        var committed = readers.Skip(1)
-            .Select(reader => reader.Committed(partitions, RequestTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset.Value))
+        var committed = groups
+            .Select(group => group.Committed(partitions, RequestTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset.Value))
             .ToList();
         foreach (var partition in partitions)
         {
-            var marks = readers[0].QueryWatermarkOffsets(partition, RequestTimeout);
+            var marks = watermarks.QueryWatermarkOffsets(partition, RequestTimeout);
             var end = marks.High.Value;
             if (!_ends.TryGetValue(partition, out var history))
             {

@@ -69,14 +69,14 @@ internal sealed class BroadcastFlusher : IDisposable
         _slack = (long)(Slack.TotalSeconds * Stopwatch.Frequency);
     }
 
-    /// <summary>Flushes <paramref name="item"/> when the window it opens now ends (<c>FlushDelay</c> from now).</summary>
-    public void Schedule(IFlushable item) => Add(_due, item, _delay);
+    /// <summary>Flushes <paramref name="item"/> when the window it opens now ends (<c>FlushDelay</c> from now); returns when that is.</summary>
+    public long Schedule(IFlushable item) => Add(_due, item, _delay);
 
-    /// <summary>Flushes <paramref name="item"/> when the window a relayed change opens now ends (<c>RelayFlushDelay</c> from now).</summary>
-    public void ScheduleRelayed(IFlushable item) => Add(_relayed, item, _relayDelay);
+    /// <summary>Flushes <paramref name="item"/> when the window a relayed change opens now ends (<c>RelayFlushDelay</c> from now); returns when that is.</summary>
+    public long ScheduleRelayed(IFlushable item) => Add(_relayed, item, _relayDelay);
 
-    /// <summary>When a window scheduled now would end: <see cref="Schedule"/>'s if <paramref name="relayed"/> is false, else <see cref="ScheduleRelayed"/>'s.</summary>
-    public long DueFromNow(bool relayed) => Stopwatch.GetTimestamp() + (relayed ? _relayDelay : _delay);
+    /// <summary>When a window <see cref="ScheduleRelayed"/> opened now would end.</summary>
+    public long RelayedDueFromNow() => Stopwatch.GetTimestamp() + _relayDelay;
 
     /// <summary>
     /// Flushes <paramref name="item"/> (a socket holding a deferred echo) <see cref="SyncServerOptions.EchoDelay"/>
@@ -91,7 +91,7 @@ internal sealed class BroadcastFlusher : IDisposable
     /// </summary>
     public void ScheduleNow(IFlushable item) => Add(_now, item, 0);
 
-    private void Add(System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> lane, IFlushable item, long delay)
+    private long Add(System.Collections.Concurrent.ConcurrentQueue<(IFlushable Item, long Due)> lane, IFlushable item, long delay)
     {
         if (_thread is null)
         {
@@ -109,6 +109,8 @@ internal sealed class BroadcastFlusher : IDisposable
         {
             _signal.Set();
         }
+
+        return due;
     }
 
     /// <summary>When the earliest registration of any lane is due; false when all are empty.</summary>

@@ -238,11 +238,9 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
 
             if (options.EffectiveRelayFlushDelay > TimeSpan.Zero)
             {
-                var due = flusher.DueFromNow(relayed: true);
-                if (due < _due)
+                if (flusher.RelayedDueFromNow() < _due)
                 {
-                    _due = due;
-                    flusher.ScheduleRelayed(this);
+                    _due = flusher.ScheduleRelayed(this);
                 }
 
                 return;
@@ -267,15 +265,9 @@ internal sealed class DocumentBroadcaster(ServerDocument document, SyncServerOpt
 
             ThreadPool.UnsafeQueueUserWorkItem(static b => b.FlushLogged(), this, preferLocal: false);
         }
-        else if (relayed)
-        {
-            _due = flusher.DueFromNow(relayed: true);
-            flusher.ScheduleRelayed(this);
-        }
         else
         {
-            _due = flusher.DueFromNow(relayed: false);
-            flusher.Schedule(this);
+            _due = relayed ? flusher.ScheduleRelayed(this) : flusher.Schedule(this);
         }
     }
 }
