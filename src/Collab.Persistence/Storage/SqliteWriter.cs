@@ -162,6 +162,21 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                     // the entries stay and are replay-safe: the next start empties them
                 }
             }
+
+            // the pages the log tables held go back to the file system (a file without auto_vacuum keeps them for reuse)
+            if (_connection is not null)
+            {
+                try
+                {
+                    using var vacuum = _connection.CreateCommand();
+                    vacuum.CommandText = "PRAGMA incremental_vacuum";
+                    vacuum.ExecuteNonQuery();
+                }
+                catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+                {
+                    // they stay free pages, reused by the next appends
+                }
+            }
         }
         finally
         {

@@ -34,6 +34,7 @@ internal sealed class DocumentStore(
     private IDictionary<string, object?> _lastContext = new Dictionary<string, object?>();
     private TransactionOrigin? _lastOrigin;
     private bool _disposed;
+    private bool? _compactsLogOnly;
 
     /// <summary>True while a store is armed or running.</summary>
     public bool IsPending
@@ -78,7 +79,7 @@ internal sealed class DocumentStore(
             if (_start is null)
             {
                 _start = now;
-                _maxDelay = MaxDelay(options, Random.Shared.NextDouble());
+                _maxDelay = MaxDelay(options, Random.Shared.NextDouble(), CompactsLogOnly);
             }
 
             if (delay <= TimeSpan.Zero || time.GetElapsedTime(_start.Value, now) >= _maxDelay)
@@ -129,11 +130,18 @@ internal sealed class DocumentStore(
     /// Documents whose edits began together would otherwise reach <c>MaxDebounce</c> together, store after store,
     /// forever; a deadline that comes a random bit earlier each period lets their stores drift apart.
     /// </summary>
-    internal static TimeSpan MaxDelay(SyncServerOptions options, double sample)
+    internal static TimeSpan MaxDelay(SyncServerOptions options, double sample, bool logged = false)
     {
-        var bound = Math.Min(options.MaxDebounceJitter.Ticks, options.MaxDebounce.Ticks / 5);
-        return bound <= 0 ? options.MaxDebounce : options.MaxDebounce - TimeSpan.FromTicks((long)(Math.Clamp(sample, 0, 1) * bound));
+        var max = logged && options.LoggedMaxDebounce > options.MaxDebounce ? options.LoggedMaxDebounce : options.MaxDebounce;
+        var bound = Math.Min(options.MaxDebounceJitter.Ticks, max.Ticks / 5);
+        return bound <= 0 ? max : max - TimeSpan.FromTicks((long)(Math.Clamp(sample, 0, 1) * bound));
     }
+
+    /// <summary>
+    /// True when this document's changes are in the update log and the only store is the embedded one that keeps it:
+    /// a store then compacts the log and <see cref="SyncServerOptions.LoggedMaxDebounce"/> bounds the postponement.
+    /// </summary>
+    private bool CompactsLogOnly => _compactsLogOnly ??= document.Log is not null && hooks.ImplementedOnlyBy<Extensions.Sqlite.SqliteExtension>(nameof(ICollabExtension.OnStoreDocument));
 
     /// <summary>Runs an armed store (or a failed one) now and waits for it; true when nothing is left unstored.</summary>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ public sealed partial class HookChain
     /// <summary>True when some extension overrides the hook named by <paramref name="hookName"/>.</summary>
     public bool Implements(string hookName) => Implementers(hookName).Length > 0;
 
+    /// <summary>True when the hook is overridden, and only by extensions of type <typeparamref name="T"/>.</summary>
+    internal bool ImplementedOnlyBy<T>(string hookName)
+        where T : ICollabExtension => Implementers(hookName) is { Length: > 0 } implementers && implementers.All(e => e is T);
+
     /// <summary>
     /// True when some extension that overrides the hook would do something with it now (<see cref="ICollabHookFilter"/>):
     /// asked per call, before a fire-and-forget payload is built.

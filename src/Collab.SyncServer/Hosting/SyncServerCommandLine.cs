@@ -17,6 +17,7 @@ public static class SyncServerCommandLine
         ["--timeout"] = (Section + nameof(SyncServerOptions.Timeout), true),
         ["--debounce"] = (Section + nameof(SyncServerOptions.Debounce), true),
         ["--max-debounce"] = (Section + nameof(SyncServerOptions.MaxDebounce), true),
+        ["--logged-max-debounce"] = (Section + nameof(SyncServerOptions.LoggedMaxDebounce), true),
         ["--name"] = (Section + nameof(SyncServerOptions.Name), false),
         ["--path"] = (Section + nameof(SyncServerOptions.Path), false),
         ["--yws-path"] = (Section + nameof(SyncServerOptions.YWebsocketPath), false),

@@ -92,12 +92,13 @@ public sealed class HostingTests
     [Fact]
     public void CommandLineFlagsMapOntoTheConfiguration()
     {
-        var values = SyncServerCommandLine.Parse(["--port", "4321", "--timeout=5000", "--debounce", "100", "--max-debounce", "900", "--sqlite", "--name", "n1"]);
+        var values = SyncServerCommandLine.Parse(["--port", "4321", "--timeout=5000", "--debounce", "100", "--max-debounce", "900", "--logged-max-debounce", "45000", "--sqlite", "--name", "n1"]);
 
         Assert.Equal("http://localhost:4321", values["urls"]);
         Assert.Equal("00:00:05", values["Collab:SyncServer:Timeout"]);
         Assert.Equal("00:00:00.1000000", values["Collab:SyncServer:Debounce"]);
         Assert.Equal("00:00:00.9000000", values["Collab:SyncServer:MaxDebounce"]);
+        Assert.Equal("00:00:45", values["Collab:SyncServer:LoggedMaxDebounce"]);
         Assert.Equal("", values[SyncServerCommandLine.SqliteKey]);
         Assert.Equal("n1", values["Collab:SyncServer:Name"]);
         Assert.Equal("data.db", SyncServerCommandLine.Parse(["--sqlite", "data.db"])[SyncServerCommandLine.SqliteKey]);

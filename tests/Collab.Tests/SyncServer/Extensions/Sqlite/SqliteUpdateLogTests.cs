@@ -251,4 +251,42 @@ public sealed class SqliteUpdateLogTests : IDisposable
 
         Assert.Equal([1, 49], transactions);
     }
+
+    [Fact]
+    public async Task ACleanStopHandsThePagesTheLogHeldBackToTheFileSystem()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = _folder.File("collab.db");
+        var (updates, states) = Typed("a", "b");
+        var padding = new byte[1024];
+        long pagesWithLog;
+        using (var store = new SqliteDocumentStore(path))
+        {
+            await store.InitializeAsync(ct);
+            // about 2 MiB of log entries in one table (their bytes are never read as updates here), then a store that covers them
+            await Task.WhenAll(Enumerable.Range(1, 2000).Select(i => Log(store).AppendAsync($"doc-{i % 10}", i, padding, ct)));
+            pagesWithLog = await PragmaAsync(path, "page_count", ct);
+            foreach (var d in Enumerable.Range(0, 10))
+            {
+                await store.StoreAsync($"doc-{d}", states[1], coveredSequence: 2000, ct);
+            }
+
+            Assert.Equal("ab", TextStates.Read((await store.LoadAsync("doc-3", ct))!));
+        }
+
+        // the stop emptied the covered table and returned its pages: none free, the file a fraction of its size
+        Assert.Equal(2, await PragmaAsync(path, "auto_vacuum", ct));
+        Assert.Equal(0, await PragmaAsync(path, "freelist_count", ct));
+        Assert.InRange(await PragmaAsync(path, "page_count", ct), 1, pagesWithLog / 4);
+        Assert.Equal(0, await CountAllLoggedAsync(path, ct));
+    }
+
+    private static async Task<long> PragmaAsync(string path, string pragma, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {pragma}";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
 }
