@@ -163,14 +163,12 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
                 }
             }
 
-            // the pages the log tables held go back to the file system (a file without auto_vacuum keeps them for reuse)
+            // the pages the log tables held go back to the file system
             if (_connection is not null)
             {
                 try
                 {
-                    using var vacuum = _connection.CreateCommand();
-                    vacuum.CommandText = "PRAGMA incremental_vacuum";
-                    vacuum.ExecuteNonQuery();
+                    HandBackFreePages(_connection);
                 }
                 catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
                 {
@@ -204,12 +202,26 @@ internal sealed class SqliteWriter(Func<SqliteConnection> open, TimeProvider tim
             _log.Turn(connection);
             // idle once both tables are empty: nothing to wake up for until the next append
             _sweepWanted = _log.HasRows;
+            if (!_sweepWanted)
+            {
+                // the edits stopped long enough for the stores to cover the whole log: the pages its tables held go back
+                // to the file system (while the log is in use they are reused by the next appends instead)
+                HandBackFreePages(connection);
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
         {
             // the entries stay; the next sweep tries again (they are replay-safe meanwhile)
             ResetConnection();
         }
+    }
+
+    /// <summary>Returns the file's free pages to the file system (a no-op for a file made without <c>auto_vacuum</c>, whose free pages stay for reuse).</summary>
+    private static void HandBackFreePages(SqliteConnection connection)
+    {
+        using var vacuum = connection.CreateCommand();
+        vacuum.CommandText = "PRAGMA incremental_vacuum";
+        vacuum.ExecuteNonQuery();
     }
 
     /// <summary>The writer's connection, opened (and the log tables' state read) on first use and after a failure.</summary>

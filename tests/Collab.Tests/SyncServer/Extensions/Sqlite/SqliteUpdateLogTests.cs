@@ -253,7 +253,7 @@ public sealed class SqliteUpdateLogTests : IDisposable
     }
 
     [Fact]
-    public async Task ACleanStopHandsThePagesTheLogHeldBackToTheFileSystem()
+    public async Task ThePagesTheLogHeldGoBackToTheFileSystemOnceStoresCoverItAndAtAStop()
     {
         var ct = TestContext.Current.CancellationToken;
         var path = _folder.File("collab.db");
@@ -272,9 +272,15 @@ public sealed class SqliteUpdateLogTests : IDisposable
             }
 
             Assert.Equal("ab", TextStates.Read((await store.LoadAsync("doc-3", ct))!));
+
+            // no more appends: a sweep empties the covered table, and with the log empty its pages are handed back
+            await WaitUntilAsync(
+                async () => await PragmaAsync(path, "freelist_count", ct) == 0 && await PragmaAsync(path, "page_count", ct) <= pagesWithLog / 4,
+                "the free pages of the emptied log were never handed back",
+                ct);
         }
 
-        // the stop emptied the covered table and returned its pages: none free, the file a fraction of its size
+        // and so after the stop: none free, the file a fraction of its size
         Assert.Equal(2, await PragmaAsync(path, "auto_vacuum", ct));
         Assert.Equal(0, await PragmaAsync(path, "freelist_count", ct));
         Assert.InRange(await PragmaAsync(path, "page_count", ct), 1, pagesWithLog / 4);
