@@ -64,7 +64,7 @@ public sealed class SyncServerOptions
     /// With <see cref="SyncDurability.Logged"/> and the embedded store's update log, the upper bound on how long continuous
     /// changes can postpone a store, in place of <see cref="MaxDebounce"/> (jittered the same way). The log already holds
     /// every acknowledged change, so under continuous editing the full store only compacts it: storing a busy document
-    /// every 10 s re-encoded its whole state 3 times as often for nothing a crash could lose (about 7 % of the server's
+    /// every 10 s re-encoded its whole state 3 times as often for nothing a crash could lose (3–7 % of the server's
     /// CPU at 5,000 edits/s over 200 documents). The log grows by what a document receives in this time before a store
     /// covers it, and a load after a crash replays it. A store still follows <see cref="Debounce"/> after the last change.
     /// Only used when every extension that implements <c>OnStoreDocument</c> is the embedded store: extensions that

@@ -15,8 +15,9 @@ internal static class SqliteSchema
     {
         // A new file keeps its free pages apart so that they can be handed back (PRAGMA incremental_vacuum, SqliteWriter:
         // once the stores covered the whole log, and at a clean stop): the update log's tables free what they held each
-        // time they are emptied, and the log is longer between the stores of busy documents under LoggedMaxDebounce. Only takes effect before the first table is
-        // created: a file made earlier keeps its mode (a VACUUM after setting it converts it).
+        // time they are emptied, and the log is longer between the stores of busy documents under LoggedMaxDebounce.
+        // Only takes effect before the first table is created: a file made earlier keeps its mode (a VACUUM after
+        // setting it converts it).
         await ExecuteAsync(connection, "PRAGMA auto_vacuum = INCREMENTAL", cancellationToken);
         await using (var wal = connection.CreateCommand())
         {
