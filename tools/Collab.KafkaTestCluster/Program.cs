@@ -61,18 +61,20 @@ root.SetAction(async (parse, cancellationToken) =>
                 : $"retention {keep} s, and until committed by {string.Join(", ", groups)}");
         }
 
-        Console.WriteLine($"librdkafka {KafkaNativeLibrary.EnsureLoaded()} mock cluster with {cluster.BrokerCount} broker(s)");
-        // The line tools and the AppHost read: keep its shape stable.
-        Console.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
-        Console.Out.Flush();
-
-        // System.CommandLine cancels on Ctrl+C; process managers stop services with SIGTERM.
+        // System.CommandLine cancels on Ctrl+C; process managers stop services with SIGTERM. Registered before the
+        // address is printed: whoever reads it may stop the cluster at once (the runtime's default ends with 143).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             signal.Cancel = true;
             stop.Cancel();
         });
+
+        Console.WriteLine($"librdkafka {KafkaNativeLibrary.EnsureLoaded()} mock cluster with {cluster.BrokerCount} broker(s)");
+        // The line tools and the AppHost read: keep its shape stable.
+        Console.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
+        Console.Out.Flush();
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
