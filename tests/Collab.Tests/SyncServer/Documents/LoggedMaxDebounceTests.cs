@@ -17,21 +17,28 @@ public sealed class LoggedMaxDebounceTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    // the server with its built-in extensions, the embedded SQLite store among them
+    // the server with its built-in extensions, the embedded SQLite store among them (LoggedMaxDebounce 30 s)
     private Task<ExtensionServer> StartAsync(ManualTimeProvider time, params ICollabExtension[] extensions) =>
-        ExtensionServer.StartAsync(
-            _folder.File("collab.db"),
-            new Dictionary<string, string?>
-            {
-                ["Collab:SyncServer:Debounce"] = "00:00:02",
-                ["Collab:SyncServer:MaxDebounce"] = "00:00:10",
-                ["Collab:SyncServer:LoggedMaxDebounce"] = "00:00:30",
-                ["Collab:SyncServer:MaxDebounceJitter"] = "00:00:00",
-                ["Collab:SyncServer:Timeout"] = "00:05:00",
-                ["Collab:SyncServer:Durability"] = "Logged",
-            },
-            time,
-            extensions);
+        StartAsync(time, "00:00:30", extensions);
+
+    // loggedMaxDebounce null: the option's default
+    private Task<ExtensionServer> StartAsync(ManualTimeProvider time, string? loggedMaxDebounce, params ICollabExtension[] extensions)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Collab:SyncServer:Debounce"] = "00:00:02",
+            ["Collab:SyncServer:MaxDebounce"] = "00:00:10",
+            ["Collab:SyncServer:MaxDebounceJitter"] = "00:00:00",
+            ["Collab:SyncServer:Timeout"] = "00:05:00",
+            ["Collab:SyncServer:Durability"] = "Logged",
+        };
+        if (loggedMaxDebounce is not null)
+        {
+            settings["Collab:SyncServer:LoggedMaxDebounce"] = loggedMaxDebounce;
+        }
+
+        return ExtensionServer.StartAsync(_folder.File("collab.db"), settings, time, extensions);
+    }
 
     /// <summary>Sends one change a second (each acknowledged from the log) until a store was seen or <paramref name="seconds"/> passed; returns the seconds sent.</summary>
     private static async Task<int> TypeEverySecondAsync(ProtocolClient client, ManualTimeProvider time, StoreWatch watch, int seconds, int firstClient = 100)
@@ -74,6 +81,23 @@ public sealed class LoggedMaxDebounceTests : IDisposable
         var state = await watch.Stored.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
         Assert.InRange(typed, 29, 31);
         Assert.InRange(Messages.TextOf(state).Length, 29, 31);
+    }
+
+    [Fact]
+    public async Task ByDefaultTheLogDoesNotPostponeTheStoreBeyondMaxDebounce()
+    {
+        // the default keeps the log (one to two periods of a busy document's updates) near the size of the states
+        var time = new ManualTimeProvider();
+        var watch = new StoreWatch();
+        await using var host = await StartAsync(time, loggedMaxDebounce: null, watch);
+        await using var client = await host.ConnectAsync();
+        await client.JoinAsync("doc");
+
+        var typed = await TypeEverySecondAsync(client, time, watch, 20);
+
+        var state = await watch.Stored.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
+        Assert.InRange(typed, 9, 11);
+        Assert.InRange(Messages.TextOf(state).Length, 9, 11);
     }
 
     [Fact]
