@@ -79,8 +79,7 @@ public sealed class LoggedMaxDebounceTests : IDisposable
 
         typed += await TypeEverySecondAsync(client, time, watch, 15, firstClient: 200);
         var state = await watch.Stored.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
-        Assert.InRange(typed, 29, 31);
-        Assert.InRange(Messages.TextOf(state).Length, 29, 31);
+        AssertStoredAfterAbout(30, typed, state);
     }
 
     [Fact]
@@ -96,8 +95,7 @@ public sealed class LoggedMaxDebounceTests : IDisposable
         var typed = await TypeEverySecondAsync(client, time, watch, 20);
 
         var state = await watch.Stored.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
-        Assert.InRange(typed, 9, 11);
-        Assert.InRange(Messages.TextOf(state).Length, 9, 11);
+        AssertStoredAfterAbout(10, typed, state);
     }
 
     [Fact]
@@ -113,8 +111,14 @@ public sealed class LoggedMaxDebounceTests : IDisposable
         var typed = await TypeEverySecondAsync(client, time, watch, 20);
 
         await memory.FirstSuccess.Task.WaitAsync(ProtocolClient.Patience, TestContext.Current.CancellationToken);
-        Assert.InRange(typed, 9, 11);
-        Assert.InRange(Messages.TextOf(memory.Documents["doc"]).Length, 9, 11);
+        AssertStoredAfterAbout(10, typed, memory.Documents["doc"]);
+    }
+
+    /// <summary>The store came after about <paramref name="seconds"/> of typing (±1) and holds about that many changes.</summary>
+    private static void AssertStoredAfterAbout(int seconds, int typed, byte[] state)
+    {
+        Assert.InRange(typed, seconds - 1, seconds + 1);
+        Assert.InRange(Messages.TextOf(state).Length, seconds - 1, seconds + 1);
     }
 
     /// <summary>Sees each store through AfterStoreDocument, without storing anything itself.</summary>
