@@ -44,6 +44,20 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
     }
 
     [Fact]
+    public async Task EveryWriteIsReadBackWholeByTheReadAfterIt()
+    {
+        // read-after-write, as S3 guarantees: the stand-in once answered a PUT before its file was written
+        var store = await OpenAsync();
+        for (var i = 1; i <= 60; i++)
+        {
+            var text = new string((char)('a' + (i % 26)), (i * 7919) % 150_000);
+            await store.StoreAsync("doc", TextStates.Of(text, clientId: i), Ct);
+
+            Assert.Equal(text, TextStates.Read((await store.LoadAsync("doc", Ct))!));
+        }
+    }
+
+    [Fact]
     public async Task AMissingBucketIsAClearErrorNamingIt()
     {
         using var store = new S3DocumentStore(Options(bucket: "collab-missing-bucket", createBucket: false));
