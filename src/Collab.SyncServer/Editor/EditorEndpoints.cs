@@ -12,10 +12,13 @@ namespace Microsoft.AspNetCore.Builder;
 /// The editor page (<see cref="EditorOptions"/>), under <c>/editor/</c> by default:
 /// <list type="bullet">
 /// <item><c>GET /editor/</c> — the page; <c>editor.js</c>, <c>editor.css</c> beside it;</item>
-/// <item><c>GET /editor/config.json</c> — where the page's provider connects (the Hocuspocus path on the page's own host);</item>
+/// <item><c>GET /editor/config.json</c> — where the page's provider connects and where it lists documents;</item>
 /// <item><c>GET /editor/documents</c> — the document picker's read-only list of names;</item>
 /// <item>a browser's navigation to <c>/</c> — redirected to the page.</item>
 /// </list>
+/// Every URL the page is given, and every redirect, is relative: behind a proxy that serves the server under a path
+/// prefix (<c>location /collab/ { proxy_pass http://collab/; }</c>) the page, its provider and its picker stay under that
+/// prefix without the server knowing it.
 /// </summary>
 public static class EditorEndpoints
 {
@@ -30,6 +33,9 @@ public static class EditorEndpoints
         }
 
         var page = options.Path.TrimEnd('/');
+        // the page is "{page}/": from there "../" once per segment of its path is the server's root
+        var toRoot = string.Concat(Enumerable.Repeat("../", page.Count(c => c == '/')));
+        var pageSegment = page[(page.LastIndexOf('/') + 1)..];
         if (options.RedirectRoot && endpoints is IApplicationBuilder app)
         {
             // middleware, not an endpoint: "/" is also the Hocuspocus path, whose plain answer other clients rely on
@@ -40,7 +46,9 @@ public static class EditorEndpoints
                     return next(context);
                 }
 
-                context.Response.Redirect(page + "/" + context.Request.QueryString);
+                // relative to "/" (a proxy's "/prefix/"); "" only comes with a path base, which the target then needs
+                var target = context.Request.Path.Value == "/" ? page[1..] : context.Request.PathBase + page;
+                context.Response.Redirect(target + "/" + context.Request.QueryString);
                 return Task.CompletedTask;
             });
         }
@@ -51,10 +59,10 @@ public static class EditorEndpoints
         // routing does not tell "/editor" from "/editor/": the page's relative URLs need the slash
         group.MapMethods("", read, (HttpContext http, EditorAssets assets) => http.Request.Path.Value?.EndsWith('/') == true
             ? Serve(http, assets, "index.html")
-            : Results.Redirect(page + "/" + http.Request.QueryString));
+            : Results.Redirect(pageSegment + "/" + http.Request.QueryString));
         group.MapGet("/config.json", (IOptions<SyncServerOptions> sync, IOptions<AuthOptions> auth) => Results.Json(new EditorConfig(
-            sync.Value.Path,
-            options.ListDocuments ? page + "/documents" : null,
+            toRoot + sync.Value.Path.TrimStart('/'),
+            options.ListDocuments ? "documents" : null,
             auth.Value.Jwt.IsConfigured)));
         if (options.ListDocuments)
         {
@@ -66,10 +74,10 @@ public static class EditorEndpoints
     }
 
     /// <summary>What the page needs to know about the server that serves it.</summary>
-    /// <param name="HocuspocusPath">The Hocuspocus endpoint's path on this host.</param>
-    /// <param name="DocumentsPath">The document list, or null when it is not served.</param>
+    /// <param name="Hocuspocus">The Hocuspocus endpoint, relative to the page (<c>../</c>); the page connects to it with ws(s).</param>
+    /// <param name="Documents">The document list, relative to the page, or null when it is not served.</param>
     /// <param name="Authentication">True when clients need a token to write (the page then passes <c>?token=</c>).</param>
-    public sealed record EditorConfig(string HocuspocusPath, string? DocumentsPath, bool Authentication);
+    public sealed record EditorConfig(string Hocuspocus, string? Documents, bool Authentication);
 
     /// <summary>One document in the picker.</summary>
     /// <param name="Name">The document name.</param>

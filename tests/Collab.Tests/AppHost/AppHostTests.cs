@@ -71,7 +71,7 @@ public sealed class AppHostTests
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
             {
                 Assert.Contains("editor.js", await http.GetStringAsync(new Uri(front, "/editor/"), ct), StringComparison.Ordinal);
-                Assert.Contains("\"hocuspocusPath\":\"/\"", await http.GetStringAsync(new Uri(front, "/editor/config.json"), ct), StringComparison.Ordinal);
+                Assert.Contains("\"hocuspocus\":\"../\"", await http.GetStringAsync(new Uri(front, "/editor/config.json"), ct), StringComparison.Ordinal);
             }
 
             var listed = notifications.TryGetCurrentState("syncserver", out var parent) ? parent.Snapshot.Urls : [];

@@ -78,7 +78,7 @@ public sealed class EditorBrowserTests : IClassFixture<EditorBrowserFixture>, ID
         try
         {
             // the pages' providers connect to the balancer that served them, not to a replica
-            Assert.Equal($"ws://{balancer.Address.Authority}/", await ada.Page.EvaluateAsync<string>("() => window.collab.provider.configuration.websocketProvider.url + '/'"));
+            Assert.Equal($"ws://{balancer.Address.Authority}/", await ProviderUrlAsync(ada));
 
             await ada.Document.ClickAsync();
             await ada.TypeAsync("Through the balancer.");
@@ -272,6 +272,47 @@ public sealed class EditorBrowserTests : IClassFixture<EditorBrowserFixture>, ID
             await writer.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task UnderAProxysPathPrefixThePageItsProviderItsPickerAndTheRedirectsStayUnderThePrefix()
+    {
+        await using var proxy = await PathPrefixProxy.StartAsync("/collab", _browser.SingleNode, TestContext.Current.CancellationToken);
+        var document = NewDocument("prefixed");
+
+        // a browser opens the prefix: the server's redirect to its page is relative, so it lands under the prefix
+        var page = new EditorPage(await _browser.OpenAsync(proxy.Address, $"?doc={document}"), "Barbara");
+        try
+        {
+            await page.WaitUntilConnectedAndSyncedAsync();
+            Assert.Equal(new Uri(proxy.Address, $"editor/?doc={document}").ToString(), page.Page.Url);
+            Assert.Equal($"ws://{proxy.Address.Authority}/collab/", await ProviderUrlAsync(page));
+
+            await page.Document.ClickAsync();
+            await page.TypeAsync("Typed through a path prefix.");
+            await page.WaitForSavedStateAsync("saved");
+            // the picker's list came through the prefix too
+            await page.Page.Locator($"#documents option[value='{document}']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+            // what it saved is on the server: a page opened on the server itself, without the proxy, loads it
+            var direct = await EditorPage.OpenAsync(_browser, _browser.SingleNode, document, "Niklaus");
+            await direct.WaitForTextAsync("Typed through a path prefix.");
+            await direct.CloseAsync();
+            await page.ScreenshotAsync(Screenshot("editor-path-prefix.png"));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+
+        // nothing the page asked for was outside the prefix (the proxy answers those with 404)
+        Assert.All(proxy.Requested, path => Assert.StartsWith("/collab/", path, StringComparison.Ordinal));
+        Assert.Contains("/collab/editor/config.json", proxy.Requested);
+        Assert.Contains(proxy.Requested, path => path.StartsWith("/collab/editor/documents", StringComparison.Ordinal));
+    }
+
+    /// <summary>The address the page's provider connects to.</summary>
+    private static Task<string> ProviderUrlAsync(EditorPage page) =>
+        page.Page.EvaluateAsync<string>("() => window.collab.provider.configuration.websocketProvider.url");
 
     /// <summary>Both pages' screenshots side by side in one image, each captioned with the replica it is on.</summary>
     private async Task SideBySideScreenshotAsync(EditorPage left, EditorPage right, string path)

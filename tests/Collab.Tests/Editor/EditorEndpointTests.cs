@@ -62,7 +62,7 @@ public sealed class EditorEndpointTests : IDisposable
 
         using var navigation = await http.SendAsync(BrowserNavigation("/?doc=notes"), ct);
         Assert.Equal(HttpStatusCode.Redirect, navigation.StatusCode);
-        Assert.Equal("/editor/?doc=notes", navigation.Headers.Location?.OriginalString);
+        Assert.Equal("editor/?doc=notes", navigation.Headers.Location?.OriginalString);
 
         Assert.Equal("Welcome to Hocuspocus!", await http.GetStringAsync("/", ct));
         using var json = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -71,7 +71,7 @@ public sealed class EditorEndpointTests : IDisposable
 
         using var withoutSlash = await http.GetAsync("/editor?doc=notes", ct);
         Assert.Equal(HttpStatusCode.Redirect, withoutSlash.StatusCode);
-        Assert.Equal("/editor/?doc=notes", withoutSlash.Headers.Location?.OriginalString);
+        Assert.Equal("editor/?doc=notes", withoutSlash.Headers.Location?.OriginalString);
     }
 
     [Fact]
@@ -99,8 +99,9 @@ public sealed class EditorEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again, ct)).StatusCode);
 
         using var config = JsonDocument.Parse(await http.GetStringAsync("/editor/config.json", ct));
-        Assert.Equal("/", config.RootElement.GetProperty("hocuspocusPath").GetString());
-        Assert.Equal("/editor/documents", config.RootElement.GetProperty("documentsPath").GetString());
+        // relative to the page, so that a proxy's path prefix carries over
+        Assert.Equal("../", config.RootElement.GetProperty("hocuspocus").GetString());
+        Assert.Equal("documents", config.RootElement.GetProperty("documents").GetString());
         Assert.False(config.RootElement.GetProperty("authentication").GetBoolean());
     }
 
@@ -148,6 +149,25 @@ public sealed class EditorEndpointTests : IDisposable
         Assert.Equal(["team/notes", "team/plan"], list.RootElement.EnumerateArray().Select(d => d.GetProperty("name").GetString()).ToList());
         using var config = JsonDocument.Parse(await http.GetStringAsync("/editor/config.json", ct));
         Assert.True(config.RootElement.GetProperty("authentication").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UnderANestedPathTheConfigurationAndTheRedirectsAreRelativeToThePage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync(new() { ["Collab:Editor:Path"] = "/tools/editor", ["Collab:SyncServer:Path"] = "/sync" });
+        using var http = Client(app);
+
+        using var config = JsonDocument.Parse(await http.GetStringAsync("/tools/editor/config.json", ct));
+        Assert.Equal("../../sync", config.RootElement.GetProperty("hocuspocus").GetString());
+        Assert.Equal("documents", config.RootElement.GetProperty("documents").GetString());
+        Assert.Equal(new Uri("http://proxy/prefix/sync"), new Uri(new Uri("http://proxy/prefix/tools/editor/?doc=a"), "../../sync"));
+
+        using var root = await http.SendAsync(BrowserNavigation("/?doc=a"), ct);
+        Assert.Equal("tools/editor/?doc=a", root.Headers.Location?.OriginalString);
+        using var withoutSlash = await http.GetAsync("/tools/editor?doc=a", ct);
+        Assert.Equal("editor/?doc=a", withoutSlash.Headers.Location?.OriginalString);
+        Assert.Equal(new Uri("http://proxy/prefix/tools/editor/?doc=a"), new Uri(new Uri("http://proxy/prefix/tools/editor?doc=a"), "editor/?doc=a"));
     }
 
     [Fact]

@@ -54,10 +54,16 @@ function pageUrl(changes) {
   return `${location.pathname}?${next}`;
 }
 
-/** The Hocuspocus endpoint on the host that served this page (ws/wss like the page), so proxies in front work. */
+/**
+ * The Hocuspocus endpoint, resolved against this page's address (ws/wss like the page): the host and any path prefix a
+ * proxy in front serves the server under carry over.
+ */
 function providerUrl(config) {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${config.hocuspocusPath}`;
+  const url = new URL(config.hocuspocus, location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.search = "";
+  url.hash = "";
+  return url.href;
 }
 
 function setConnection(state, text) {
@@ -105,7 +111,7 @@ async function loadDocuments(config, current, token) {
   const select = $("documents");
   let names = [];
   try {
-    const response = await fetch(config.documentsPath, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const response = await fetch(config.documents, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     if (response.ok) {
       names = (await response.json()).map((d) => d.name);
     }
@@ -136,6 +142,8 @@ async function main() {
   const ydoc = new Y.Doc();
   const provider = new HocuspocusProvider({
     url: providerUrl(config),
+    // the address as resolved ("/prefix/", not "/prefix"): a proxy's prefix location may match only with the slash
+    preserveTrailingSlash: true,
     name: documentName,
     document: ydoc,
     token,
