@@ -33,9 +33,6 @@ public static class EditorEndpoints
         }
 
         var page = options.Path.TrimEnd('/');
-        // the page is "{page}/": from there "../" once per segment of its path is the server's root
-        var toRoot = string.Concat(Enumerable.Repeat("../", page.Count(c => c == '/')));
-        var pageSegment = page[(page.LastIndexOf('/') + 1)..];
         if (options.RedirectRoot && endpoints is IApplicationBuilder app)
         {
             // middleware, not an endpoint: "/" is also the Hocuspocus path, whose plain answer other clients rely on
@@ -46,9 +43,10 @@ public static class EditorEndpoints
                     return next(context);
                 }
 
-                // relative to "/" (a proxy's "/prefix/"); "" only comes with a path base, which the target then needs
-                var target = context.Request.Path.Value == "/" ? page[1..] : context.Request.PathBase + page;
-                context.Response.Redirect(target + "/" + context.Request.QueryString);
+                // relative to "/" (a proxy's "/prefix/"); "" only comes with a path base ("/base"), whose last segment
+                // the target then starts with
+                var target = context.Request.Path.Value == "/" ? "." : "./" + LastSegment(context.Request.PathBase.Value);
+                context.Response.Redirect(target + page + "/" + context.Request.QueryString);
                 return Task.CompletedTask;
             });
         }
@@ -59,9 +57,9 @@ public static class EditorEndpoints
         // routing does not tell "/editor" from "/editor/": the page's relative URLs need the slash
         group.MapMethods("", read, (HttpContext http, EditorAssets assets) => http.Request.Path.Value?.EndsWith('/') == true
             ? Serve(http, assets, "index.html")
-            : Results.Redirect(pageSegment + "/" + http.Request.QueryString));
-        group.MapGet("/config.json", (IOptions<SyncServerOptions> sync, IOptions<AuthOptions> auth) => Results.Json(new EditorConfig(
-            toRoot + sync.Value.Path.TrimStart('/'),
+            : Results.Redirect("./" + LastSegment(http.Request.Path.Value) + "/" + http.Request.QueryString));
+        group.MapGet("/config.json", (HttpContext http, IOptions<SyncServerOptions> sync, IOptions<AuthOptions> auth) => Results.Json(new EditorConfig(
+            ToRoot(http.Request.Path) + sync.Value.Path.TrimStart('/'),
             options.ListDocuments ? "documents" : null,
             auth.Value.Jwt.IsConfigured)));
         if (options.ListDocuments)
@@ -83,6 +81,14 @@ public static class EditorEndpoints
     /// <param name="Name">The document name.</param>
     /// <param name="Connections">Its connections on this server (0 when it is only stored).</param>
     public sealed record EditorDocument(string Name, int Connections);
+
+    /// <summary>
+    /// From the folder of a request's path to the root of the app (its path base): "../" once per folder, taken from
+    /// the path the request came in on (a route group or a nested page path count too).
+    /// </summary>
+    private static string ToRoot(PathString path) => string.Concat(Enumerable.Repeat("../", Math.Max(0, path.Value!.Count(c => c == '/') - 1)));
+
+    private static string LastSegment(string? path) => path is null ? "" : path[(path.LastIndexOf('/') + 1)..];
 
     internal static bool IsBrowserNavigationToRoot(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))

@@ -48,6 +48,13 @@ internal sealed class EditorOptionsValidator(IOptions<SyncServerOptions> syncSer
             return ValidateOptionsResult.Fail("Collab:Editor:Path must start with '/' and must not be '/' itself.");
         }
 
+        // the page's redirects and its addresses are relative: each segment must read as a plain path segment
+        if (options.Path.TrimEnd('/')[1..].Split('/').Any(segment => segment is "" or "." or ".." || !segment.All(IsPlain)))
+        {
+            return ValidateOptionsResult.Fail(
+                $"Collab:Editor:Path '{options.Path}' must be segments of letters, digits, '-', '_', '.' and '~' separated by single '/' (no '.' or '..' segment).");
+        }
+
         (string Setting, string Path)[] routes =
         [
             ("Collab:SyncServer:Path", syncServer.Value.Path),
@@ -68,6 +75,8 @@ internal sealed class EditorOptionsValidator(IOptions<SyncServerOptions> syncSer
 
         return ValidateOptionsResult.Success;
     }
+
+    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~';
 
     private static string Normalize(string path) => path.Trim().TrimEnd('/').ToLowerInvariant();
 

@@ -304,10 +304,13 @@ public sealed class EditorBrowserTests : IClassFixture<EditorBrowserFixture>, ID
             await page.CloseAsync();
         }
 
-        // nothing the page asked for was outside the prefix (the proxy answers those with 404)
-        Assert.All(proxy.Requested, path => Assert.StartsWith("/collab/", path, StringComparison.Ordinal));
-        Assert.Contains("/collab/editor/config.json", proxy.Requested);
-        Assert.Contains(proxy.Requested, path => path.StartsWith("/collab/editor/documents", StringComparison.Ordinal));
+        // nothing the page asked for was outside the prefix (the proxy answers those with 404), and everything was found:
+        // the root's redirect, the page and its files, its configuration, the list and the provider's WebSocket
+        var requested = proxy.Requested;
+        Assert.All(requested, r => Assert.StartsWith("/collab/", r.Path, StringComparison.Ordinal));
+        Assert.All(requested, r => Assert.True(r.Status is 101 or 200 or 302 or 304, $"{r.Path}: {r.Status}"));
+        Assert.Contains(("/collab/editor/config.json", 200), requested);
+        Assert.Contains(requested, r => r.Path.StartsWith("/collab/editor/documents", StringComparison.Ordinal) && r.Status == 200);
     }
 
     /// <summary>The address the page's provider connects to.</summary>

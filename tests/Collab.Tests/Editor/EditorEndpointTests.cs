@@ -17,7 +17,7 @@ public sealed class EditorEndpointTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
 
-    private Task<LoopbackApp> StartAsync(Dictionary<string, string?>? configuration = null)
+    private Task<LoopbackApp> StartAsync(Dictionary<string, string?>? configuration = null, string? pathBase = null, string? group = null)
     {
         var settings = new Dictionary<string, string?> { ["Collab:Sqlite:Path"] = _folder.File("editor.db") };
         foreach (var (key, value) in configuration ?? [])
@@ -35,9 +35,21 @@ public sealed class EditorEndpointTests : IDisposable
             },
             a =>
             {
+                if (pathBase is not null)
+                {
+                    a.UsePathBase(pathBase);
+                }
+
                 a.MapCollabSyncServer();
                 a.MapCollabApi();
-                a.MapCollabEditor();
+                if (group is null)
+                {
+                    a.MapCollabEditor();
+                }
+                else
+                {
+                    a.MapGroup(group).MapCollabEditor();
+                }
             },
             settings,
             TestContext.Current.CancellationToken);
@@ -62,7 +74,7 @@ public sealed class EditorEndpointTests : IDisposable
 
         using var navigation = await http.SendAsync(BrowserNavigation("/?doc=notes"), ct);
         Assert.Equal(HttpStatusCode.Redirect, navigation.StatusCode);
-        Assert.Equal("editor/?doc=notes", navigation.Headers.Location?.OriginalString);
+        Assert.Equal("./editor/?doc=notes", navigation.Headers.Location?.OriginalString);
 
         Assert.Equal("Welcome to Hocuspocus!", await http.GetStringAsync("/", ct));
         using var json = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -71,7 +83,7 @@ public sealed class EditorEndpointTests : IDisposable
 
         using var withoutSlash = await http.GetAsync("/editor?doc=notes", ct);
         Assert.Equal(HttpStatusCode.Redirect, withoutSlash.StatusCode);
-        Assert.Equal("editor/?doc=notes", withoutSlash.Headers.Location?.OriginalString);
+        Assert.Equal("./editor/?doc=notes", withoutSlash.Headers.Location?.OriginalString);
     }
 
     [Fact]
@@ -164,10 +176,37 @@ public sealed class EditorEndpointTests : IDisposable
         Assert.Equal(new Uri("http://proxy/prefix/sync"), new Uri(new Uri("http://proxy/prefix/tools/editor/?doc=a"), "../../sync"));
 
         using var root = await http.SendAsync(BrowserNavigation("/?doc=a"), ct);
-        Assert.Equal("tools/editor/?doc=a", root.Headers.Location?.OriginalString);
+        Assert.Equal("./tools/editor/?doc=a", root.Headers.Location?.OriginalString);
         using var withoutSlash = await http.GetAsync("/tools/editor?doc=a", ct);
-        Assert.Equal("editor/?doc=a", withoutSlash.Headers.Location?.OriginalString);
-        Assert.Equal(new Uri("http://proxy/prefix/tools/editor/?doc=a"), new Uri(new Uri("http://proxy/prefix/tools/editor?doc=a"), "editor/?doc=a"));
+        Assert.Equal("./editor/?doc=a", withoutSlash.Headers.Location?.OriginalString);
+        Assert.Equal(new Uri("http://proxy/prefix/tools/editor/?doc=a"), new Uri(new Uri("http://proxy/prefix/tools/editor?doc=a"), "./editor/?doc=a"));
+    }
+
+    [Fact]
+    public async Task UnderAPathBaseOrARouteGroupTheAddressesStillLeadToTheEndpoints()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var app = await StartAsync(pathBase: "/base"))
+        {
+            using var http = Client(app);
+            using var config = JsonDocument.Parse(await http.GetStringAsync("/base/editor/config.json", ct));
+            Assert.Equal("../", config.RootElement.GetProperty("hocuspocus").GetString());
+            using var bare = await http.SendAsync(BrowserNavigation("/base?doc=a"), ct);
+            Assert.Equal("./base/editor/?doc=a", bare.Headers.Location?.OriginalString);
+            using var root = await http.SendAsync(BrowserNavigation("/base/?doc=a"), ct);
+            Assert.Equal("./editor/?doc=a", root.Headers.Location?.OriginalString);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/base/editor/", ct)).StatusCode);
+        }
+
+        // the page in a route group: the Hocuspocus endpoint is one folder further up
+        await using (var app = await StartAsync(group: "/admin"))
+        {
+            using var http = Client(app);
+            using var config = JsonDocument.Parse(await http.GetStringAsync("/admin/editor/config.json", ct));
+            Assert.Equal("../../", config.RootElement.GetProperty("hocuspocus").GetString());
+            using var withoutSlash = await http.GetAsync("/admin/editor?doc=a", ct);
+            Assert.Equal("./editor/?doc=a", withoutSlash.Headers.Location?.OriginalString);
+        }
     }
 
     [Fact]

@@ -10,20 +10,20 @@ namespace Collab.Tests.Editor;
 /// A reverse proxy (YARP) on a free loopback port that serves one server under a path prefix and strips it, as
 /// <c>location /collab/ { proxy_pass http://server/; }</c> in nginx or a path-based ingress does: HTTP requests and
 /// WebSockets under <c>{prefix}/</c> go to the server without the prefix, and every other path, the bare prefix included,
-/// is not found. It records the paths it was asked for.
+/// is not found. It records the paths it was asked for and the status of each answer.
 /// </summary>
 internal sealed class PathPrefixProxy : IAsyncDisposable
 {
     private readonly LoopbackApp _app;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requested = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Path, int Status)> _requested = new();
 
     private PathPrefixProxy(LoopbackApp app) => _app = app;
 
     /// <summary>The address of the prefix, with its slash (http://127.0.0.1:port/prefix/).</summary>
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Every path (with its query) the proxy was asked for, in order.</summary>
-    public IReadOnlyList<string> Requested => [.. _requested];
+    /// <summary>Every path (with its query) the proxy answered, and the status it answered with (101 for a WebSocket).</summary>
+    public IReadOnlyList<(string Path, int Status)> Requested => [.. _requested];
 
     public static async Task<PathPrefixProxy> StartAsync(string prefix, Uri server, CancellationToken cancellationToken)
     {
@@ -44,17 +44,21 @@ internal sealed class PathPrefixProxy : IAsyncDisposable
             builder => builder.Services.AddReverseProxy().LoadFromMemory([route], [cluster]),
             web =>
             {
-                web.Use((context, next) =>
+                web.Use(async (context, next) =>
                 {
-                    proxy?._requested.Enqueue(context.Request.Path + context.Request.QueryString);
+                    var path = context.Request.Path + context.Request.QueryString;
                     // the route's catch-all also matches the bare prefix, which nginx's "location /prefix/" does not
                     if (context.Request.Path.Value == prefix)
                     {
                         context.Response.StatusCode = StatusCodes.Status404NotFound;
-                        return Task.CompletedTask;
+                    }
+                    else
+                    {
+                        // a WebSocket is recorded once it has ended; its status stays the 101 it was answered with
+                        await next(context);
                     }
 
-                    return next(context);
+                    proxy?._requested.Enqueue((path, context.Response.StatusCode));
                 });
                 web.MapReverseProxy();
             },

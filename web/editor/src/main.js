@@ -111,8 +111,9 @@ async function loadDocuments(config, current, token) {
   const select = $("documents");
   let names = [];
   try {
-    const response = await fetch(config.documents, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-    if (response.ok) {
+    // null when the server does not list documents: the picker then offers the current one
+    const response = config.documents && await fetch(config.documents, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (response?.ok) {
       names = (await response.json()).map((d) => d.name);
     }
   } catch {
