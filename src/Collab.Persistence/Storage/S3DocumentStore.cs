@@ -261,7 +261,12 @@ public sealed partial class S3DocumentStore : IDocumentStore, IDisposable
     private static bool IsServiceFailure(Exception e, CancellationToken cancellationToken) =>
         e is AmazonServiceException or AmazonClientException or HttpRequestException
         || (e is IOException and not DocumentStoreException)
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested); // the SDK's own timeout
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested) // the SDK's own timeout
+        || IsMalformedAnswer(e);
+
+    /// <summary>The SDK's own argument or format check failing on what the service sent (an ETag that is no hex string).</summary>
+    private static bool IsMalformedAnswer(Exception e) =>
+        e is ArgumentException or FormatException && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Amazon", StringComparison.Ordinal) == true;
 
     private DocumentStoreException Failure(string operation, string? documentName, string key, Exception e, bool write) =>
         new(operation, documentName, $"s3://{_options.Bucket}/{key}", Reason(e) + (write ? "; the previously stored state is unchanged." : ""), e);
@@ -274,6 +279,7 @@ public sealed partial class S3DocumentStore : IDocumentStore, IDisposable
         AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"the bucket \"{_options.Bucket}\" does not exist (create it, or set Collab:Storage:S3:CreateBucket to true)",
         AmazonServiceException s when s.StatusCode != 0 => $"the S3 service answered {(int)s.StatusCode} {s.ErrorCode}: {s.Message}",
         OperationCanceledException => $"the S3 request did not complete within {_options.Timeout}",
+        _ when IsMalformedAnswer(e) => $"the S3 service at {_client.Config.ServiceURL ?? _options.Region} sent an answer the S3 client could not read: {e.Message}",
         _ => $"the S3 service at {_client.Config.ServiceURL ?? _options.Region} could not be reached or failed: {Innermost(e).Message}",
     };
 

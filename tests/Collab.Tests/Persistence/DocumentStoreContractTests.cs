@@ -86,6 +86,37 @@ public abstract partial class DocumentStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoadsWhileTheStateIsReplacedReturnAWholeStateEveryTime()
+    {
+        // a replacement is atomic for readers too: each load is one of the stored states, whole (two servers sharing a
+        // bucket read while the other writes)
+        var store = await OpenAsync();
+        var texts = Enumerable.Range(1, 30).Select(i => new string((char)('a' + (i % 26)), 1_000 + (i * 3_001 % 60_000))).ToList();
+        await store.StoreAsync("doc", TextStates.Of(texts[0], clientId: 1), Ct);
+        using var written = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var loads = 0;
+            do
+            {
+                Assert.Contains(TextStates.Read((await store.LoadAsync("doc", Ct))!), texts);
+                loads++;
+            }
+            while (!written.IsCancellationRequested);
+            return loads;
+        }, Ct)).ToList();
+
+        for (var i = 1; i < texts.Count; i++)
+        {
+            await store.StoreAsync("doc", TextStates.Of(texts[i], clientId: i + 1), Ct);
+        }
+
+        await written.CancelAsync();
+        Assert.All(await Task.WhenAll(readers), loads => Assert.True(loads > 0));
+        Assert.Equal(texts[^1], TextStates.Read((await store.LoadAsync("doc", Ct))!));
+    }
+
+    [Fact]
     public async Task ConcurrentMergesIntoOneDocumentLoseNothing()
     {
         var store = await OpenAsync();

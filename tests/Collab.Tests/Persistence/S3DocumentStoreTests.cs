@@ -111,6 +111,25 @@ public sealed class S3DocumentStoreTests(S3rverFixture server) : DocumentStoreCo
     }
 
     [Fact]
+    public async Task AMalformedAnswerOfTheServiceIsAClearError()
+    {
+        // a 200 whose ETag is no MD5: the SDK's own check throws an ArgumentException, which must not escape as one
+        await using var malformed = await LoopbackApp.StartAsync(_ => { }, app => app.Run(async context =>
+        {
+            context.Response.Headers.ETag = "\"abc\"";
+            context.Response.ContentType = "application/octet-stream";
+            await context.Response.Body.WriteAsync(new byte[64]);
+        }), cancellationToken: Ct);
+        using var store = new S3DocumentStore(Options(malformed.Address.Port, createBucket: false));
+
+        var error = await Assert.ThrowsAsync<DocumentStoreException>(() => store.LoadAsync("doc", Ct));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(error.Message);
+        Assert.Contains($"s3://{_bucket}/docs/doc.ydoc", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADocumentUnderAnotherNamesHashedKeyIsNeitherServedNorOverwritten()
     {
         var store = (S3DocumentStore)await OpenAsync();

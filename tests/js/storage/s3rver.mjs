@@ -17,13 +17,40 @@ if (!directory) {
 
 const server = new S3rver({ address: '127.0.0.1', port: Number(port), directory, silent: true });
 
-// s3rver 3.7.1 answers a PUT before the object's file is written: putObject resolves when the request body has passed
-// its MD5 transform, not when the file stream has flushed (and for a Buffer body, right after writeStream.end()). A GET
-// sent after the PUT's response could then read a partly written file, and the client's MD5 check of the body fails
-// ("Expected hash not equal to calculated hash"). Real S3 is read-after-write consistent, so the stand-in must be too:
-// this putObject writes the body to a temporary file (which listings skip: it lacks s3rver's suffix), waits until it is closed, renames it over the object (a reader
-// sees the old file or the new one) and only then writes the metadata and answers.
+// s3rver 3.7.1 is not consistent the way S3 is, and the store tests (and two servers sharing a bucket) need it to be:
+// - it answers a PUT before the object's file is written: putObject resolves when the body has passed its MD5
+//   transform, not when the file stream has flushed (for a Buffer body, right after writeStream.end()). A GET sent after
+//   the PUT's response could read a partly written file, and the client's MD5 check of the body failed ("Expected hash
+//   not equal to calculated hash");
+// - an object is three files (the content, its MD5, its metadata) written one after the other, so a GET during a PUT
+//   could pair the new content with the old MD5.
+// This putObject writes the body to a temporary file (which listings skip: it lacks s3rver's suffix) and waits until it
+// is closed; then, exclusive of every read and delete of the same object, renames it over the object and writes the MD5
+// and the metadata. A GET takes the same exclusion while it reads the metadata and opens the content (an open file keeps
+// reading what it opened), so it sees the old object or the new one, whole.
 const store = server.store;
+const tails = new Map();
+
+/** Runs action after every earlier action on the same object has finished. */
+async function exclusive(bucket, key, action) {
+  const id = `${bucket}/${key}`;
+  const previous = tails.get(id) ?? Promise.resolve();
+  let release;
+  const tail = previous.then(() => new Promise((resolve) => { release = resolve; }));
+  tails.set(id, tail);
+  await previous;
+  try {
+    return await action();
+  } finally {
+    release();
+    if (tails.get(id) === tail) tails.delete(id);
+  }
+}
+
+const getObject = store.getObject.bind(store);
+store.getObject = (bucket, key, options) => exclusive(bucket, key, () => getObject(bucket, key, options));
+const deleteObject = store.deleteObject.bind(store);
+store.deleteObject = (bucket, key) => exclusive(bucket, key, () => deleteObject(bucket, key));
 store.putObject = async function putObject(object) {
   const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
   await mkdir(dirname(objectPath), { recursive: true });
@@ -44,14 +71,22 @@ store.putObject = async function putObject(object) {
       }),
       createWriteStream(temporary),
     );
-    await rename(temporary, objectPath);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
   }
 
   const digest = md5.digest('hex');
-  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  await exclusive(object.bucket, object.key, async () => {
+    try {
+      await rename(temporary, objectPath);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+
+    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  });
   return { size, md5: digest };
 };
 const { port: listening } = await server.run();
