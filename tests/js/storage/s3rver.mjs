@@ -71,23 +71,17 @@ store.putObject = async function putObject(object) {
       }),
       createWriteStream(temporary),
     );
+    const digest = md5.digest('hex');
+    await exclusive(object.bucket, object.key, async () => {
+      await rename(temporary, objectPath);
+      await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+    });
+    return { size, md5: digest };
   } catch (error) {
+    // nothing left behind by a failed upload (once renamed there is no temporary file to remove)
     await rm(temporary, { force: true });
     throw error;
   }
-
-  const digest = md5.digest('hex');
-  await exclusive(object.bucket, object.key, async () => {
-    try {
-      await rename(temporary, objectPath);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-
-    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
-  });
-  return { size, md5: digest };
 };
 const { port: listening } = await server.run();
 console.log(`listening ${listening}`);
